@@ -1,0 +1,31 @@
+# synthvol: one Snakemake DAG for the whole study.
+#   snakemake --cores 8                                  default study
+#   snakemake --cores 2 --configfile config/quick.yaml   quick size for trying things out
+#   snakemake --profile profiles/slurm                   on a SLURM cluster
+from synthvol.config import validate_params
+from synthvol.errors import ConfigError
+
+
+configfile: "params.yaml"
+
+
+try:
+    validate_params(config)
+except ConfigError as exc:
+    raise WorkflowError(str(exc)) from None
+
+
+# Each part's rule file appends the HTML fragment its report rule writes.
+REPORT_SECTIONS = []
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/baselines.smk"
+include: "workflow/rules/report.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        "results/report.html",

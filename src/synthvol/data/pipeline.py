@@ -1,0 +1,51 @@
+"""The prepare-data step as one function of the ``data`` parameters and output paths."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from synthvol.data.loaders import CsvSpec, load_price_series
+from synthvol.data.prepare import min_rows_needed, prepare_series, windows_frame
+from synthvol.io import write_json, write_parquet
+from synthvol.progress import get_logger
+
+
+def write_prepared(data: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[str, Any]:
+    """Load ``data.source``, prepare it, and write every output; return the summary."""
+    logger = get_logger("data")
+    spec = CsvSpec(data.get("date_column"), data.get("price_column"), data.get("date_format"))
+    min_rows = min_rows_needed(int(data["window_length"]), float(data["test_fraction"]))
+    prices = load_price_series(str(data["source"]), spec, min_rows=min_rows)
+    logger.info("loaded %d prices from %s", len(prices), data["source"])
+    prepared = prepare_series(
+        prices, float(data["test_fraction"]), int(data["window_length"]),
+        int(data.get("window_stride", 1)), data.get("start"), data.get("end"),
+        tuple(data.get("feature_range", (-1.0, 1.0))))
+    r = prepared.returns["return"].to_numpy()
+    summary = {
+        "source": data["source"],
+        "n_prices": len(prepared.prices),
+        "first_date": prepared.prices["date"].iloc[0].date().isoformat(),
+        "last_date": prepared.prices["date"].iloc[-1].date().isoformat(),
+        "n_train": len(prepared.train),
+        "n_test": len(prepared.test),
+        "test_start": prepared.test["date"].iloc[0].date().isoformat(),
+        "n_windows": int(prepared.windows.shape[0]),
+        "window_length": int(prepared.windows.shape[1]),
+        "last_train_price": float(prepared.train["price"].iloc[-1]),
+        "return_mean": float(np.mean(r)),
+        "return_std": float(np.std(r, ddof=1)),
+    }
+    write_parquet(prepared.prices, outputs["prices"])
+    write_parquet(prepared.returns, outputs["returns"])
+    write_parquet(prepared.train, outputs["train"])
+    write_parquet(prepared.test, outputs["test"])
+    write_parquet(windows_frame(prepared.windows, prepared.window_start), outputs["windows"])
+    write_json(prepared.scaler.to_dict(), outputs["scaler"])
+    write_json(summary, outputs["summary"])
+    logger.info("train %d, test %d returns; %d windows of %d", summary["n_train"],
+                summary["n_test"], summary["n_windows"], summary["window_length"])
+    return summary

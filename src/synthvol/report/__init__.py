@@ -1,0 +1,1 @@
+"""The self-contained HTML report: sections written by each part, assembled by one rule."""

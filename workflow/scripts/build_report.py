@@ -1,0 +1,11 @@
+"""Snakemake adapter: join the parts' sections into results/report.html."""
+
+from synthvol.report.build import write_report
+from synthvol.workflow import run_rule
+
+
+def main(smk):
+    write_report(list(smk.input.sections), smk.output[0])
+
+
+run_rule(main, snakemake)  # noqa: F821
