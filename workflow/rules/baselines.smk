@@ -1,1 +1,128 @@
 # Baselines: AR(p), GARCH(p,q) and fractional Brownian motion, fitted to the training returns.
+# One rule each, so that changing one model's parameters reruns only that model.
+
+BASELINES = ["ar", "garch", "fbm"]
+BASELINE_INPUTS = dict(
+    train=f"{PREPARED}/train.parquet",
+    test=f"{PREPARED}/test.parquet",
+    returns=f"{PREPARED}/returns.parquet",
+    summary=f"{PREPARED}/summary.json",
+)
+REPORT_SECTIONS.append("results/report/sections/15_baselines.html")
+
+
+def baseline_params(name):
+    """The shared sizes plus the model's own section: what one baseline rule reads."""
+    keys = ("n_paths", "horizon", "path_length", "interval_level")
+    shared = {k: config["baselines"].get(k) for k in keys}
+    return {**shared, name: config["baselines"][name]}
+
+
+rule fit_ar:
+    input:
+        **BASELINE_INPUTS,
+    output:
+        fit="results/baselines/ar/fit.json",
+        forecast="results/baselines/ar/forecast.parquet",
+        samples="results/baselines/ar/samples.parquet",
+    params:
+        model="ar",
+        baselines=baseline_params("ar"),
+        seed=config["seed"],
+    log:
+        "logs/baselines/fit_ar.log",
+    benchmark:
+        "logs/benchmarks/baselines/fit_ar.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/fit_baseline.py"
+
+
+rule fit_garch:
+    input:
+        **BASELINE_INPUTS,
+    output:
+        fit="results/baselines/garch/fit.json",
+        forecast="results/baselines/garch/forecast.parquet",
+        samples="results/baselines/garch/samples.parquet",
+        conditional_volatility="results/baselines/garch/conditional_volatility.parquet",
+    params:
+        model="garch",
+        baselines=baseline_params("garch"),
+        seed=config["seed"],
+    log:
+        "logs/baselines/fit_garch.log",
+    benchmark:
+        "logs/benchmarks/baselines/fit_garch.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/fit_baseline.py"
+
+
+rule fit_fbm:
+    input:
+        **BASELINE_INPUTS,
+    output:
+        fit="results/baselines/fbm/fit.json",
+        forecast="results/baselines/fbm/forecast.parquet",
+        samples="results/baselines/fbm/samples.parquet",
+    params:
+        model="fbm",
+        baselines=baseline_params("fbm"),
+        seed=config["seed"],
+    log:
+        "logs/baselines/fit_fbm.log",
+    benchmark:
+        "logs/benchmarks/baselines/fit_fbm.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/fit_baseline.py"
+
+
+rule baselines_report_section:
+    input:
+        prepared=f"{PREPARED}/summary.json",
+        test=f"{PREPARED}/test.parquet",
+        fits=expand("results/baselines/{b}/fit.json", b=BASELINES),
+        forecasts=expand("results/baselines/{b}/forecast.parquet", b=BASELINES),
+        samples=expand("results/baselines/{b}/samples.parquet", b=BASELINES),
+        volatility="results/baselines/garch/conditional_volatility.parquet",
+        returns=f"{PREPARED}/returns.parquet",
+    output:
+        section="results/report/sections/15_baselines.html",
+        forecasts=report(
+            "results/baselines/figures/forecasts.png",
+            category="Baselines",
+            caption="../report/baselines_forecasts.rst",
+        ),
+        paths=report(
+            "results/baselines/figures/sample_paths.png",
+            category="Baselines",
+            caption="../report/baselines_paths.rst",
+        ),
+        volatility=report(
+            "results/baselines/figures/garch_volatility.png",
+            category="Baselines",
+            caption="../report/baselines_volatility.rst",
+        ),
+    params:
+        names=BASELINES,
+    log:
+        "logs/baselines/report_section.log",
+    benchmark:
+        "logs/benchmarks/baselines/report_section.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/baselines_report_section.py"

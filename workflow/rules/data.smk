@@ -22,3 +22,36 @@ rule prepare_data:
         runtime=10,
     script:
         "../scripts/prepare_data.py"
+
+
+REPORT_SECTIONS.append("results/report/sections/10_data.html")
+
+
+rule data_report_section:
+    input:
+        returns=f"{PREPARED}/returns.parquet",
+        train=f"{PREPARED}/train.parquet",
+        test=f"{PREPARED}/test.parquet",
+        summary=f"{PREPARED}/summary.json",
+    output:
+        series=report(
+            "results/data/figures/series.png",
+            category="Data",
+            caption="../report/data_series.rst",
+        ),
+        hist=report(
+            "results/data/figures/return_hist.png",
+            category="Data",
+            caption="../report/data_hist.rst",
+        ),
+        section="results/report/sections/10_data.html",
+    log:
+        "logs/data/report_section.log",
+    benchmark:
+        "logs/benchmarks/data/report_section.tsv"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/data_report_section.py"
