@@ -1,0 +1,33 @@
+# One-command entry points (see README). VENV can be overridden: make VENV=/path/to/venv test
+VENV ?= .venv
+PY := $(VENV)/bin/python
+CORES ?= 2
+
+.PHONY: setup study quick test lint dag clean
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -e .
+	touch $@
+
+setup: $(VENV)/.installed          ## virtual environment with pinned dependencies
+
+study: setup                       ## the default study -> results/report.html
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/snakemake --cores $(CORES)
+
+quick: setup                       ## the quick size, for trying things out
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/snakemake --cores $(CORES) --configfile config/quick.yaml
+
+test: setup                        ## the test suite
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m pytest
+
+lint: setup                        ## workflow lint
+	$(VENV)/bin/snakemake --lint
+
+dag: setup                         ## DAG picture for the README
+	$(VENV)/bin/snakemake --rulegraph > docs/rulegraph.dot
+	$(VENV)/bin/dvc dag --md > docs/dvc-dag.md
+
+clean:                             ## remove results (keeps the venv)
+	rm -rf results/* data/prepared logs .snakemake/metadata
