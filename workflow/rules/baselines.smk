@@ -11,13 +11,6 @@ BASELINE_INPUTS = dict(
 REPORT_SECTIONS.append("results/report/sections/15_baselines.html")
 
 
-def baseline_params(name):
-    """The shared sizes plus the model's own section: what one baseline rule reads."""
-    keys = ("n_paths", "horizon", "path_length", "interval_level")
-    shared = {k: config["baselines"].get(k) for k in keys}
-    return {**shared, name: config["baselines"][name]}
-
-
 rule fit_ar:
     input:
         **BASELINE_INPUTS,
@@ -33,6 +26,8 @@ rule fit_ar:
         "logs/baselines/fit_ar.log",
     benchmark:
         "logs/benchmarks/baselines/fit_ar.tsv"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -57,6 +52,8 @@ rule fit_garch:
         "logs/baselines/fit_garch.log",
     benchmark:
         "logs/benchmarks/baselines/fit_garch.tsv"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -80,6 +77,8 @@ rule fit_fbm:
         "logs/baselines/fit_fbm.log",
     benchmark:
         "logs/benchmarks/baselines/fit_fbm.tsv"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -120,6 +119,8 @@ rule baselines_report_section:
         "logs/baselines/report_section.log",
     benchmark:
         "logs/benchmarks/baselines/report_section.tsv"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         mem_mb=2000,

@@ -1,14 +1,11 @@
 # Shared definitions for all rule files.
-import json
-
 
 PREPARED = "data/prepared"
 RESULTS = "results"
 
 
-def params_json(*keys):
-    """A section of the config as canonical JSON: a rule's params change when it changes."""
-    node = config
-    for key in keys:
-        node = node[key]
-    return json.dumps(node, sort_keys=True)
+def baseline_params(name):
+    """The shared sizes plus the model's own section: what one baseline rule reads."""
+    keys = ("n_paths", "horizon", "path_length", "interval_level")
+    shared = {k: config["baselines"].get(k) for k in keys}
+    return {**shared, name: config["baselines"][name]}

@@ -16,6 +16,8 @@ rule prepare_data:
         "logs/data/prepare_data.log",
     benchmark:
         "logs/benchmarks/data/prepare_data.tsv"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         mem_mb=2000,
@@ -49,6 +51,8 @@ rule data_report_section:
         "logs/data/report_section.log",
     benchmark:
         "logs/benchmarks/data/report_section.tsv"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         mem_mb=1000,

@@ -10,6 +10,8 @@ rule report:
         "logs/report/report.log",
     benchmark:
         "logs/benchmarks/report/report.tsv"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         mem_mb=1000,
