@@ -2,13 +2,17 @@
 #   snakemake --cores 8                                  default study
 #   snakemake --cores 2 --configfile config/quick.yaml   quick size for trying things out
 #   snakemake --profile profiles/slurm                   on a SLURM cluster
-from synthvol.config import validate_params
+from synthvol.config import coerce_scalars, validate_params
 from synthvol.errors import ConfigError
 
 
 configfile: "params.yaml"
 
 
+# Nested `--config 'section={key: value}'` values arrive as text: type them, then validate.
+_params = coerce_scalars(config)
+config.clear()
+config.update(_params)
 try:
     validate_params(config)
 except ConfigError as exc:

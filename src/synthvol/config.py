@@ -45,6 +45,26 @@ def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str
     return merged
 
 
+def coerce_scalars(params: Any) -> Any:
+    """Parse numeric and boolean text the way YAML would (``"3"`` → 3, ``"0.1"`` → 0.1).
+
+    Snakemake passes nested ``--config 'baselines={ar: {order: 3}}'`` values as text; this
+    gives them the types they would have in params.yaml. Other text (dates, paths) is kept.
+    """
+    if isinstance(params, Mapping):
+        return {k: coerce_scalars(v) for k, v in params.items()}
+    if isinstance(params, list):
+        return [coerce_scalars(v) for v in params]
+    if isinstance(params, str):
+        try:
+            parsed = yaml.safe_load(params)
+        except yaml.YAMLError:
+            return params
+        if isinstance(parsed, (bool, int, float)) or (parsed is None and params.strip()):
+            return parsed
+    return params
+
+
 def _registry(schema_dir: Path) -> Registry:
     def retrieve(uri: str) -> Resource:
         path = schema_dir / uri

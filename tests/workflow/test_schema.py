@@ -51,3 +51,12 @@ def test_unknown_and_missing_keys_are_named(params: dict) -> None:
 def test_deep_merge_overrides_only_named_keys() -> None:
     merged = deep_merge({"a": {"b": 1, "c": 2}, "d": 3}, {"a": {"b": 10}})
     assert merged == {"a": {"b": 10, "c": 2}, "d": 3}
+
+
+def test_command_line_text_gets_yaml_types() -> None:
+    from synthvol.config import coerce_scalars
+
+    typed = coerce_scalars({"a": {"n": "3", "x": "0.5", "flag": "true", "date": "2012-01-03",
+                                  "src": "arch:sp500", "none": "null", "keep": 4}})
+    assert typed == {"a": {"n": 3, "x": 0.5, "flag": True, "date": "2012-01-03",
+                           "src": "arch:sp500", "none": None, "keep": 4}}
