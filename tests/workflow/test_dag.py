@@ -79,3 +79,23 @@ def test_dvc_reruns_only_dependent_stages(quick_study: Path) -> None:
     assert not [s for s in ran if s.startswith(("sv", "forecast", "train_", "sample_"))]
     fit = yaml.safe_load((repo / "results/baselines/ar/fit.json").read_text())
     assert fit["order"] == 3
+
+
+def test_bad_csv_stops_with_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    repo = _copy_repo(tmp_path)
+    (repo / "bad.csv").write_text("Date,Close\n2020-01-01,1\n2020-01-02,oops\n")
+    proc = _run([str(BIN / "snakemake"), "--cores", "1", "data/prepared/summary.json",
+                 "--config", "data={source: bad.csv}"], repo, check=False)
+    assert proc.returncode != 0
+    assert "error: bad.csv: row 3, column 'Close': unparseable price 'oops'" in proc.stderr
+    prepared = repo / "data" / "prepared"
+    assert not prepared.exists() or not any(prepared.iterdir())
+
+
+def test_bad_parameter_is_rejected_before_anything_runs(tmp_path: Path) -> None:
+    repo = _copy_repo(tmp_path)
+    proc = _run([str(BIN / "snakemake"), "--cores", "1", "--config",
+                 "baselines={garch: {distribution: cauchy}}"], repo, check=False)
+    assert proc.returncode != 0
+    assert "invalid parameter 'baselines.garch.distribution'" in proc.stdout + proc.stderr
+    assert not (repo / "data" / "prepared").exists()
