@@ -26,6 +26,7 @@ REPORT_SECTIONS = []
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/baselines.smk"
+include: "workflow/rules/sv.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -1,0 +1,134 @@
+# Stochastic volatility: He & Wang's (2015) MCMC efficiency study (schemes I-IV) plus
+# Omori mixture + ASIS (V); one job per (scheme, setting, chunk of seeds), then tables,
+# figures, a real-data fit against GARCH(1,1), and the report section.
+from synthvol.sv.design import n_chunks as sv_n_chunks
+from synthvol.sv.design import settings as sv_settings
+
+
+SV_DIR = f"{RESULTS}/sv"
+# The study's parameters without the real-data block, so changing it reruns no chunk.
+SV_STUDY = {k: v for k, v in config["sv"].items() if k != "real_data"}
+SV_SETTINGS = [s.name for s in sv_settings(config["sv"])]
+SV_TABLES = ["table1", "table2", "table3", "table4"]
+SV_SECTION = "results/report/sections/30_sv.html"
+REPORT_SECTIONS.append(SV_SECTION)
+
+
+SV_CHUNKS = expand(
+    f"{SV_DIR}/chunks/{{scheme}}/{{setting}}/chunk{{chunk}}",
+    scheme=config["sv"]["schemes"],
+    setting=SV_SETTINGS,
+    chunk=range(sv_n_chunks(config["sv"])),
+)
+
+
+rule sv_chunk:
+    output:
+        summary=f"{SV_DIR}/chunks/{{scheme}}/{{setting}}/chunk{{chunk}}.parquet",
+        arrays=f"{SV_DIR}/chunks/{{scheme}}/{{setting}}/chunk{{chunk}}.npz",
+    params:
+        sv=SV_STUDY,
+        seed=config["seed"],
+    wildcard_constraints:
+        scheme="I|II|III|IV|V",
+        chunk=r"\d+",
+    log:
+        "logs/sv/chunk_{scheme}_{setting}_{chunk}.log",
+    benchmark:
+        "logs/benchmarks/sv/chunk_{scheme}_{setting}_{chunk}.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=30,
+    script:
+        "../scripts/sv_chunk.py"
+
+
+rule sv_aggregate:
+    input:
+        summaries=[f"{c}.parquet" for c in SV_CHUNKS],
+        arrays=[f"{c}.npz" for c in SV_CHUNKS],
+    output:
+        summary=f"{SV_DIR}/summary.parquet",
+        **{t: f"{SV_DIR}/tables/{t}.csv" for t in SV_TABLES},
+        **{f"{t}_md": f"{SV_DIR}/tables/{t}.md" for t in SV_TABLES},
+        fig1=report(
+            f"{SV_DIR}/figures/fig1_acf.png",
+            category="SV",
+            caption="../report/sv_fig1.rst",
+        ),
+        fig2=report(
+            f"{SV_DIR}/figures/fig2_densities.png",
+            category="SV",
+            caption="../report/sv_fig2.rst",
+        ),
+    params:
+        sv=SV_STUDY,
+    log:
+        "logs/sv/aggregate.log",
+    benchmark:
+        "logs/benchmarks/sv/aggregate.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/sv_aggregate.py"
+
+
+rule sv_real_data:
+    input:
+        returns=f"{PREPARED}/returns.parquet",
+        garch=f"{RESULTS}/baselines/garch/conditional_volatility.parquet",
+    output:
+        path=f"{SV_DIR}/real/volatility.parquet",
+        summary=f"{SV_DIR}/real/parameters.csv",
+        figure=report(
+            f"{SV_DIR}/figures/real_volatility.png",
+            category="SV",
+            caption="../report/sv_real.rst",
+        ),
+    params:
+        sv=config["sv"],
+        seed=config["seed"],
+    log:
+        "logs/sv/real_data.log",
+    benchmark:
+        "logs/benchmarks/sv/real_data.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    script:
+        "../scripts/sv_real_data.py"
+
+
+rule sv_report:
+    input:
+        **{t: f"{SV_DIR}/tables/{t}.csv" for t in SV_TABLES},
+        fig1=f"{SV_DIR}/figures/fig1_acf.png",
+        fig2=f"{SV_DIR}/figures/fig2_densities.png",
+        real_summary=f"{SV_DIR}/real/parameters.csv",
+        real_figure=f"{SV_DIR}/figures/real_volatility.png",
+    output:
+        SV_SECTION,
+    params:
+        sv=config["sv"],
+    log:
+        "logs/sv/report.log",
+    benchmark:
+        "logs/benchmarks/sv/report.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/sv_report.py"
