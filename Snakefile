@@ -27,6 +27,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/baselines.smk"
 include: "workflow/rules/sv.smk"
+include: "workflow/rules/forecast.smk"
 include: "workflow/rules/report.smk"
 
 

@@ -1,0 +1,127 @@
+# Forecast adequacy (Dubrova ch. 4-5): growth curves and adaptive methods on the aggregated
+# prepared prices, interval forecasts, adequacy tests, accuracy on a held-out tail, K* table.
+
+FORECAST = f"{RESULTS}/forecast"
+FORECAST_MODELS = config["forecast"]["models"]
+FORECAST_TABLES = ["series", "fits", "fitted", "forecasts", "adequacy"]
+# What the model rule reads: everything but the K* table settings.
+FORECAST_MODEL_PARAMS = {k: v for k, v in config["forecast"].items() if k != "kstar"}
+
+REPORT_SECTIONS.append("results/report/sections/40_forecast.html")
+
+
+rule forecast_models:
+    input:
+        prices=f"{PREPARED}/prices.parquet",
+    output:
+        **{name: f"{FORECAST}/{name}.csv" for name in FORECAST_TABLES},
+    params:
+        forecast=FORECAST_MODEL_PARAMS,
+    log:
+        "logs/forecast/forecast_models.log",
+    benchmark:
+        "logs/benchmarks/forecast/forecast_models.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    script:
+        "../scripts/forecast_models.py"
+
+
+rule forecast_accuracy:
+    input:
+        forecasts=f"{FORECAST}/forecasts.csv",
+        fits=f"{FORECAST}/fits.csv",
+        adequacy=f"{FORECAST}/adequacy.csv",
+    output:
+        f"{FORECAST}/accuracy.csv",
+    log:
+        "logs/forecast/forecast_accuracy.log",
+    benchmark:
+        "logs/benchmarks/forecast/forecast_accuracy.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../scripts/forecast_accuracy.py"
+
+
+rule forecast_kstar:
+    output:
+        f"{FORECAST}/kstar_table.csv",
+    params:
+        kstar=config["forecast"]["kstar"],
+    log:
+        "logs/forecast/forecast_kstar.log",
+    benchmark:
+        "logs/benchmarks/forecast/forecast_kstar.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "../scripts/forecast_kstar.py"
+
+
+rule forecast_figures:
+    input:
+        series=f"{FORECAST}/series.csv",
+        fitted=f"{FORECAST}/fitted.csv",
+        forecasts=f"{FORECAST}/forecasts.csv",
+    output:
+        fit=report(f"{FORECAST}/figures/fit_{{model}}.png", category="Forecast",
+                   subcategory="{model}", caption="../report/forecast_fit.rst"),
+        residuals=report(f"{FORECAST}/figures/residuals_{{model}}.png", category="Forecast",
+                         subcategory="{model}", caption="../report/forecast_residuals.rst"),
+    params:
+        confidence=config["forecast"]["confidence"],
+    wildcard_constraints:
+        model="|".join(FORECAST_MODELS),
+    log:
+        "logs/forecast/forecast_figures_{model}.log",
+    benchmark:
+        "logs/benchmarks/forecast/forecast_figures_{model}.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/forecast_figures.py"
+
+
+rule forecast_report:
+    input:
+        accuracy=f"{FORECAST}/accuracy.csv",
+        adequacy=f"{FORECAST}/adequacy.csv",
+        fits=f"{FORECAST}/fits.csv",
+        series=f"{FORECAST}/series.csv",
+        kstar=f"{FORECAST}/kstar_table.csv",
+        fit_pngs=expand(f"{FORECAST}/figures/fit_{{model}}.png", model=FORECAST_MODELS),
+        residual_pngs=expand(f"{FORECAST}/figures/residuals_{{model}}.png",
+                             model=FORECAST_MODELS),
+    output:
+        "results/report/sections/40_forecast.html",
+    params:
+        forecast=config["forecast"],
+    log:
+        "logs/forecast/forecast_report.log",
+    benchmark:
+        "logs/benchmarks/forecast/forecast_report.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/forecast_report.py"
