@@ -26,6 +26,8 @@ REPORT_SECTIONS = []
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
 include: "workflow/rules/baselines.smk"
+include: "workflow/rules/generators.smk"
+include: "workflow/rules/evaluation.smk"
 include: "workflow/rules/sv.smk"
 include: "workflow/rules/forecast.smk"
 include: "workflow/rules/report.smk"
@@ -35,3 +37,4 @@ rule all:
     default_target: True
     input:
         "results/report.html",
+        rules.generators.input,

@@ -1,0 +1,23 @@
+"""Real-vs-synthetic comparison: return statistics (:mod:`.metrics`), discriminative and
+predictive scores (:mod:`.scores`), the workflow's comparison steps (:mod:`.compare`), the
+report section (:mod:`.report`) and the Stocks benchmark (:mod:`.stocks`)."""
+
+from synthvol.evaluation.metrics import (
+    Moments,
+    StylizedFacts,
+    mean_acf,
+    mean_pacf,
+    return_moments,
+    stylized_facts,
+)
+from synthvol.evaluation.scores import (
+    ScoreSettings,
+    ScoreSummary,
+    discriminative_score,
+    predictive_score,
+    repeat_score,
+)
+
+__all__ = ["Moments", "ScoreSettings", "ScoreSummary", "StylizedFacts", "discriminative_score",
+           "mean_acf", "mean_pacf", "predictive_score", "repeat_score", "return_moments",
+           "stylized_facts"]

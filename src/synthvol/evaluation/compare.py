@@ -1,0 +1,195 @@
+"""The comparison steps of the workflow: score one source, then tabulate and plot all.
+
+:func:`score_source` (one job per source, so sources are scored in parallel) runs the
+discriminative and predictive scores of one source against the real test windows, and the
+one-step forecast comparison on the real test split; :func:`compare_sources` computes the
+moments, stylized facts and correlograms of every source and gathers timings and scores
+into the tables the report shows.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+
+from synthvol.errors import DataError
+from synthvol.evaluation import figures
+from synthvol.evaluation.metrics import (
+    as_windows,
+    mean_acf,
+    mean_pacf,
+    return_moments,
+    stylized_facts,
+)
+from synthvol.evaluation.scores import (
+    ScoreSettings,
+    ScoreSummary,
+    discriminative_score,
+    naive_last_value_errors,
+    one_step_errors,
+    one_step_forecasts,
+    repeat_score,
+    train_predictor,
+)
+from synthvol.evaluation.sources import (
+    REAL_TEST,
+    REAL_TRAIN,
+    RealData,
+    SyntheticSource,
+    scaled_source_windows,
+)
+from synthvol.io import read_json, write_csv, write_figure, write_json
+from synthvol.progress import Progress, get_logger
+from synthvol.samples import read_samples
+from synthvol.seeds import derive_seed
+
+logger = get_logger("evaluation")
+
+
+def score_source(source: str, real: RealData, synthetic_returns: np.ndarray | None,
+                 window_length: int, scores: Mapping[str, Any], seed: int) -> dict[str, Any]:
+    """Scores of one source over ``scores['n_runs']`` runs (``synthetic_returns=None`` scores
+    the real training split itself).
+
+    Per run: the discriminative score (real test vs source windows); a next-step GRU trained
+    on the source's windows, whose MAE on the real test windows is the predictive score and
+    whose one-step forecasts of the real test split (from the preceding ``window_length − 1``
+    returns) are compared with the naive last-value forecast.
+    """
+    settings = ScoreSettings.from_mapping(dict(scores))
+    real_windows = real.scaled_windows(REAL_TEST, window_length)
+    if synthetic_returns is None:
+        windows = real.scaled_windows(REAL_TRAIN, window_length)
+    else:
+        windows = scaled_source_windows(synthetic_returns, real.scaler, window_length)
+    start = time.perf_counter()
+    disc = repeat_score(lambda s: discriminative_score(real_windows, windows, settings, s),
+                        settings.n_runs, seed, "evaluation", source, "discriminative")
+    logger.info("%s: discriminative %.4f ± %.4f", source, disc.mean, disc.std)
+    history = real.scaler.transform(np.concatenate([real.train_returns, real.test_returns]))
+    predictive, return_mse, price_mse = [], [], []
+    progress = Progress(f"{source} predictive runs", settings.n_runs, every=1)
+    for run in range(settings.n_runs):
+        predictor = train_predictor(windows, settings,
+                                    derive_seed(seed, "evaluation", source, "predictive", run))
+        predictive.append(predictor.mae(real_windows))
+        forecasts = one_step_forecasts(predictor, history, first=len(real.train_returns),
+                                       context=window_length - 1)
+        errors = one_step_errors(real.test_prices, real.scaler.inverse_transform(forecasts))
+        return_mse.append(errors.return_mse)
+        price_mse.append(errors.price_mse)
+        progress.update(run + 1, predictive=predictive[-1], return_mse=errors.return_mse)
+    return {"source": source, "n_runs": settings.n_runs,
+            "n_real_windows": len(real_windows), "n_source_windows": len(windows),
+            "discriminative": list(disc.runs), "predictive": predictive,
+            "one_step_return_mse": return_mse, "one_step_price_mse": price_mse,
+            "seconds": time.perf_counter() - start}
+
+
+def write_source_scores(source: str, train_path: str, test_path: str, scaler_path: str,
+                        samples_path: str | None, window_length: int,
+                        scores: Mapping[str, Any], seed: int, output: str,
+                        threads: int = 1) -> None:
+    """:func:`score_source` from the prepared files; write its JSON."""
+    torch.set_num_threads(max(1, int(threads)))
+    real = RealData.load(train_path, test_path, scaler_path)
+    synthetic = read_samples(samples_path) if samples_path else None
+    write_json(score_source(source, real, synthetic, window_length, scores, seed), output)
+
+
+def _mean_std(values: Sequence[float]) -> tuple[float, float]:
+    summary = ScoreSummary(tuple(values))
+    return summary.mean, summary.std
+
+
+def score_tables(score_jsons: Sequence[str], kinds: Mapping[str, str],
+                 naive_return_mse: float, naive_price_mse: float
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``scores`` (discriminative and predictive mean ± std) and ``one_step`` tables."""
+    score_rows, step_rows = [], [{
+        "source": "naive last value", "kind": "benchmark", "return_mse_mean": naive_return_mse,
+        "return_mse_std": 0.0, "price_mse_mean": naive_price_mse, "price_mse_std": 0.0,
+        "mse_ratio_to_naive": 1.0}]
+    for path in score_jsons:
+        data = read_json(path)
+        name = data["source"]
+        if name not in kinds:
+            raise DataError(f"{path}: source '{name}' is not among the compared sources")
+        d_mean, d_std = _mean_std(data["discriminative"])
+        p_mean, p_std = _mean_std(data["predictive"])
+        score_rows.append({"source": name, "kind": kinds[name], "n_runs": data["n_runs"],
+                           "n_source_windows": data["n_source_windows"],
+                           "discriminative_mean": d_mean, "discriminative_std": d_std,
+                           "predictive_mean": p_mean, "predictive_std": p_std})
+        r_mean, r_std = _mean_std(data["one_step_return_mse"])
+        q_mean, q_std = _mean_std(data["one_step_price_mse"])
+        step_rows.append({"source": name, "kind": kinds[name], "return_mse_mean": r_mean,
+                          "return_mse_std": r_std, "price_mse_mean": q_mean,
+                          "price_mse_std": q_std, "mse_ratio_to_naive": r_mean / naive_return_mse})
+    return pd.DataFrame(score_rows), pd.DataFrame(step_rows)
+
+
+def compare_sources(real: RealData, sources: Sequence[SyntheticSource],
+                    score_jsons: Sequence[str], evaluation: Mapping[str, Any],
+                    window_length: int, outputs: Mapping[str, str | os.PathLike[str]]) -> None:
+    """Write moments, stylized facts, timing, scores and one-step tables and the figures.
+
+    ``outputs`` maps ``moments``, ``stylized_facts``, ``timing``, ``scores``, ``one_step``,
+    ``acf_returns``, ``acf_abs_returns``, ``pacf_returns``, ``sample_paths`` and
+    ``return_hist`` to paths.
+    """
+    if not sources:
+        raise DataError("no generator or baseline samples to compare with the real series")
+    nlags = int(evaluation["acf_lags"])
+    paths: dict[str, np.ndarray] = {REAL_TEST: real.returns(REAL_TEST),
+                                    REAL_TRAIN: real.returns(REAL_TRAIN)}
+    kinds = {REAL_TEST: "real", REAL_TRAIN: "real"}
+    for source in sources:
+        paths[source.name] = source.returns()
+        kinds[source.name] = source.kind
+    moment_rows, fact_rows = [], []
+    acf_r, acf_abs, pacf_r = {}, {}, {}
+    progress = Progress("sources", len(paths), every=1)
+    for step, (name, returns) in enumerate(paths.items(), start=1):
+        # The real splits are one long path each: all their stride-1 windows are samples.
+        windows = as_windows(returns, window_length, stride=1 if kinds[name] == "real" else None)
+        moment_rows.append({"source": name, "kind": kinds[name],
+                            **return_moments(returns).to_dict()})
+        facts = stylized_facts(windows, int(evaluation["clustering_lags"]),
+                               float(evaluation["tail_fraction"]),
+                               int(evaluation["aggregation_steps"]))
+        fact_rows.append({"source": name, "kind": kinds[name], **facts.to_dict()})
+        acf_r[name] = mean_acf(windows, nlags)
+        acf_abs[name] = mean_acf(windows, nlags, absolute=True)
+        pacf_r[name] = mean_pacf(windows, nlags)
+        progress.update(step)
+    timing = pd.DataFrame([{"source": s.name, "kind": s.kind,
+                            "n_paths": paths[s.name].shape[0],
+                            "path_length": paths[s.name].shape[1],
+                            **dict(zip(("train_seconds", "sample_seconds"), s.timing()))}
+                           for s in sources],
+                          columns=["source", "kind", "n_paths", "path_length", "train_seconds",
+                                   "sample_seconds"])
+    naive = naive_last_value_errors(real.test_prices)
+    scores, one_step = score_tables(score_jsons, kinds, naive.return_mse, naive.price_mse)
+    write_csv(pd.DataFrame(moment_rows), outputs["moments"])
+    write_csv(pd.DataFrame(fact_rows), outputs["stylized_facts"])
+    write_csv(timing, outputs["timing"])
+    write_csv(scores, outputs["scores"])
+    write_csv(one_step, outputs["one_step"])
+    write_figure(figures.correlogram_figure(acf_r, "ACF of returns"), outputs["acf_returns"])
+    write_figure(figures.correlogram_figure(acf_abs, "ACF of absolute returns"),
+                 outputs["acf_abs_returns"])
+    write_figure(figures.correlogram_figure(pacf_r, "PACF of returns"), outputs["pacf_returns"])
+    synthetic = {name: p for name, p in paths.items() if kinds[name] != "real"}
+    write_figure(figures.sample_paths_figure(synthetic, real.test_returns,
+                                             int(evaluation["n_plot_paths"])),
+                 outputs["sample_paths"])
+    write_figure(figures.return_histogram_figure(paths), outputs["return_hist"])
+    logger.info("compared %d sources", len(paths))

@@ -1,0 +1,116 @@
+"""The workflow steps end to end on small files in the study's formats: per-source scores,
+the comparison tables and figures, and the report section."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synthvol.data.prepare import MinMaxScaler
+from synthvol.errors import DataError
+from synthvol.evaluation.compare import compare_sources, write_source_scores
+from synthvol.evaluation.report import TITLE, write_section
+from synthvol.evaluation.sources import RealData, synthetic_sources
+from synthvol.io import write_json, write_parquet
+from synthvol.samples import samples_frame
+
+L = 20
+EVALUATION = {"acf_lags": 5, "clustering_lags": 3, "tail_fraction": 0.1, "aggregation_steps": 2,
+              "n_plot_paths": 2,
+              "scores": {"n_runs": 2, "hidden_dim": 3, "num_layers": 1,
+                         "discriminative_iterations": 15, "predictive_iterations": 15,
+                         "batch_size": 32, "learning_rate": 0.01, "test_fraction": 0.2,
+                         "head": "linear"}}
+TABLES = ["moments", "stylized_facts", "timing", "scores", "one_step"]
+FIGURES = ["acf_returns", "acf_abs_returns", "pacf_returns", "sample_paths", "return_hist"]
+
+
+@pytest.fixture()
+def study(tmp_path: Path) -> dict[str, object]:
+    """Prepared splits, one generator's and one baseline's samples with timing files."""
+    g = np.random.default_rng(0)
+    returns = g.standard_t(5, 520) * 0.01
+    prices = 100 * np.exp(np.cumsum(returns))
+    dates = pd.bdate_range("2020-01-01", periods=520)
+    frame = pd.DataFrame({"date": dates, "price": prices, "return": returns})
+    paths = {"train": tmp_path / "train.parquet", "test": tmp_path / "test.parquet",
+             "scaler": tmp_path / "scaler.json"}
+    write_parquet(frame.iloc[:400], paths["train"])
+    write_parquet(frame.iloc[400:], paths["test"])
+    write_json(MinMaxScaler.fit(returns[:400]).to_dict(), paths["scaler"])
+    start = float(prices[399])
+    gen = {"samples": tmp_path / "gen.parquet", "train": tmp_path / "gen_train.json",
+           "sample": tmp_path / "gen_sample.json"}
+    write_parquet(samples_frame(g.normal(0, 0.01, (40, L)), start), gen["samples"])
+    write_json({"seconds": 12.5, "history": []}, gen["train"])
+    write_json({"seconds": 0.25}, gen["sample"])
+    base = {"samples": tmp_path / "base.parquet", "fit": tmp_path / "base_fit.json"}
+    write_parquet(samples_frame(g.normal(0, 0.02, (8, 120)), start), base["samples"])
+    write_json({"fit_seconds": 0.5, "sample_seconds": 0.125}, base["fit"])
+    return {"dir": tmp_path, "real": paths, "gen": gen, "base": base}
+
+
+def test_compare_and_report_end_to_end(study):
+    real_paths, gen, base, tmp = study["real"], study["gen"], study["base"], study["dir"]
+    score_files = []
+    for name, samples in (("real_train", None), ("mygen", gen["samples"]),
+                          ("garch", base["samples"])):
+        out = tmp / f"scores_{name}.json"
+        write_source_scores(name, real_paths["train"], real_paths["test"], real_paths["scaler"],
+                            samples and str(samples), L, EVALUATION["scores"], 7, str(out))
+        score_files.append(str(out))
+    scored = json.loads(Path(score_files[2]).read_text())
+    assert scored["n_source_windows"] == 8 * (120 // L)        # disjoint windows of the paths
+    assert scored["n_real_windows"] == 120 - L + 1              # stride-1 test windows
+    assert len(scored["predictive"]) == len(scored["one_step_return_mse"]) == 2
+
+    sources = synthetic_sources({"mygen": str(gen["samples"])}, {"mygen": str(gen["train"])},
+                                {"mygen": str(gen["sample"])}, {"garch": str(base["samples"])},
+                                {"garch": str(base["fit"])})
+    outputs = {k: str(tmp / f"{k}.csv") for k in TABLES}
+    outputs.update({k: str(tmp / f"{k}.png") for k in FIGURES})
+    real = RealData.load(real_paths["train"], real_paths["test"], real_paths["scaler"])
+    compare_sources(real, sources, score_files, EVALUATION, L, outputs)
+
+    moments = pd.read_csv(outputs["moments"])
+    assert list(moments["source"]) == ["real_test", "real_train", "mygen", "garch"]
+    assert moments.loc[0, "n"] == 120
+    timing = pd.read_csv(outputs["timing"]).set_index("source")
+    assert timing.loc["mygen", "train_seconds"] == 12.5
+    assert timing.loc["garch", "sample_seconds"] == 0.125
+    scores = pd.read_csv(outputs["scores"])
+    assert list(scores["source"]) == ["real_train", "mygen", "garch"]
+    assert scores["discriminative_mean"].between(0, 0.5).all()
+    one_step = pd.read_csv(outputs["one_step"])
+    assert one_step.loc[0, "source"] == "naive last value"
+    test_returns = pd.read_parquet(real_paths["test"])["return"].to_numpy()
+    assert one_step.loc[0, "return_mse_mean"] == pytest.approx(np.mean(test_returns ** 2))
+    assert all(Path(outputs[k]).stat().st_size > 1000 for k in FIGURES)
+
+    section = tmp / "section.html"
+    write_section({k: outputs[k] for k in TABLES}, {k: outputs[k] for k in FIGURES},
+                  EVALUATION, L, section)
+    html = section.read_text()
+    assert html.startswith('<section id="generators"') and TITLE in html
+    assert html.count("<img") == len(FIGURES)
+    assert "naive last-value" in html and "mygen" in html
+
+
+def test_missing_timing_key_names_the_file(study):
+    bad = study["dir"] / "bad_fit.json"
+    write_json({"seconds": 1.0}, bad)
+    (source,) = synthetic_sources({}, {}, {}, {"ar": str(study["base"]["samples"])},
+                                  {"ar": str(bad)})
+    with pytest.raises(DataError, match="bad_fit.json.*fit_seconds"):
+        source.timing()
+
+
+def test_compare_needs_a_synthetic_source(study):
+    p = study["real"]
+    real = RealData.load(p["train"], p["test"], p["scaler"])
+    with pytest.raises(DataError, match="no generator or baseline"):
+        compare_sources(real, [], [], EVALUATION, L, {})

@@ -1,0 +1,125 @@
+"""Discriminative and predictive scores on series with known answers; the one-step
+forecast errors and the naive benchmark computed exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from synthvol.errors import ConfigError, DataError
+from synthvol.evaluation.scores import (
+    ScoreSettings,
+    ScoreSummary,
+    discriminative_score,
+    naive_last_value_errors,
+    next_step_pairs,
+    one_step_errors,
+    one_step_forecasts,
+    predictive_score,
+    repeat_score,
+)
+
+torch.set_num_threads(1)
+
+SMALL = ScoreSettings(n_runs=1, hidden_dim=4, num_layers=1, discriminative_iterations=200,
+                      predictive_iterations=200, batch_size=64, learning_rate=0.01,
+                      head="linear")
+
+
+def ar1_windows(n: int, length: int, seed: int, phi: float = 0.8,
+                sigma: float = 0.3) -> np.ndarray:
+    g = np.random.default_rng(seed)
+    e = g.standard_normal((n, length)) * sigma
+    x = np.empty_like(e)
+    x[:, 0] = e[:, 0] / np.sqrt(1 - phi ** 2)
+    for t in range(1, length):
+        x[:, t] = phi * x[:, t - 1] + e[:, t]
+    return x
+
+
+def test_discriminative_score_near_zero_for_held_out_real():
+    real = ar1_windows(2000, 12, seed=1)
+    assert discriminative_score(real[:1000], real[1000:], SMALL, seed=11) < 0.1
+
+
+def test_discriminative_score_near_half_for_an_obviously_different_series():
+    real = ar1_windows(1000, 12, seed=2)
+    other = np.random.default_rng(3).normal(0.0, 1.5, size=(1000, 12))
+    assert discriminative_score(real, other, SMALL, seed=12) > 0.35
+
+
+def test_predictive_score_of_real_on_itself_beats_noise():
+    real = ar1_windows(2000, 12, seed=4)
+    noise = np.random.default_rng(5).uniform(-1.0, 1.0, size=(1000, 12))
+    own = predictive_score(real[:1000], real[1000:], SMALL, seed=13)
+    assert own < 0.8 * predictive_score(real[:1000], noise, SMALL, seed=13)
+
+
+def test_scores_are_reproducible_from_the_seed():
+    real, other = ar1_windows(300, 10, seed=6), ar1_windows(300, 10, seed=7, phi=0.2)
+    fast = ScoreSettings(n_runs=2, hidden_dim=3, discriminative_iterations=20,
+                         predictive_iterations=20, batch_size=32, head="linear")
+    assert discriminative_score(real, other, fast, 5) == discriminative_score(real, other, fast, 5)
+    a = repeat_score(lambda s: predictive_score(real, other, fast, s), 2, 99, "test")
+    b = repeat_score(lambda s: predictive_score(real, other, fast, s), 2, 99, "test")
+    assert a == b
+    assert a.runs[0] != a.runs[1]          # the runs draw different seeds
+
+
+def test_predictive_pairs_follow_the_timegan_protocol():
+    w = np.arange(2 * 4 * 3, dtype=float).reshape(2, 4, 3)
+    x, y = next_step_pairs(w)
+    np.testing.assert_array_equal(x, w[:, :-1, :2])     # first d-1 features, steps 1..L-1
+    np.testing.assert_array_equal(y, w[:, 1:, 2:])      # last feature, steps 2..L
+    x1, y1 = next_step_pairs(w[:, :, 0])                 # one feature: its own past
+    np.testing.assert_array_equal(x1[..., 0], w[:, :-1, 0])
+    np.testing.assert_array_equal(y1[..., 0], w[:, 1:, 0])
+
+
+def test_summary_mean_and_sample_std():
+    s = ScoreSummary((0.1, 0.2, 0.6))
+    assert s.mean == pytest.approx(0.3)
+    assert s.std == pytest.approx(np.std([0.1, 0.2, 0.6], ddof=1))
+    assert ScoreSummary((0.4,)).std == 0.0
+
+
+def test_naive_benchmark_mse_exact_on_a_toy_series():
+    prices = np.array([1.0, 2.0, 4.0, 3.0])
+    naive = naive_last_value_errors(prices)
+    assert naive.price_mse == pytest.approx((1 + 4 + 1) / 3)
+    assert naive.return_mse == pytest.approx((2 * np.log(2) ** 2 + np.log(0.75) ** 2) / 3)
+
+
+def test_one_step_errors_exact_with_given_forecasts():
+    prices = np.array([1.0, 2.0, 4.0, 3.0])
+    forecasts = np.log([2.0, 1.0, 1.0])              # exact, then twice "no change"
+    errors = one_step_errors(prices, forecasts)
+    assert errors.price_mse == pytest.approx((0 + 4 + 1) / 3)
+    assert errors.return_mse == pytest.approx((0 + np.log(2) ** 2 + np.log(0.75) ** 2) / 3)
+    with pytest.raises(DataError, match="prices"):
+        one_step_errors(prices, forecasts[:2])
+
+
+class _LastValue:
+    """A stand-in predictor that forecasts each step by the last input value."""
+
+    def predict(self, inputs: np.ndarray) -> np.ndarray:
+        return inputs[:, :, :1]
+
+
+def test_one_step_forecasts_use_only_the_preceding_context():
+    series = np.arange(10.0)
+    forecasts = one_step_forecasts(_LastValue(), series, first=6, context=3)
+    np.testing.assert_array_equal(forecasts, [5.0, 6.0, 7.0, 8.0])  # value before each target
+    with pytest.raises(DataError, match="earlier"):
+        one_step_forecasts(_LastValue(), series, first=2, context=3)
+
+
+def test_settings_reject_unknown_keys_and_bad_values():
+    with pytest.raises(ConfigError, match="iterations_d"):
+        ScoreSettings.from_mapping({"iterations_d": 3})
+    with pytest.raises(ConfigError, match="head"):
+        ScoreSettings(head="tanh")
+    with pytest.raises(DataError, match="differ"):
+        discriminative_score(np.zeros((10, 5)), np.zeros((10, 6)), SMALL, 0)

@@ -1,0 +1,152 @@
+# Real vs synthetic: moments, stylized facts and correlograms of returns, discriminative and
+# predictive scores, one-step forecasts against the naive benchmark, the report section; and
+# the Stocks benchmark of the literature (rule benchmark_stocks, not in the default target).
+
+EVAL_BASELINES = ["ar", "garch", "fbm"]
+EVAL_SECTION = "results/report/sections/20_generators.html"
+EVAL_FIGURES = ["acf_returns", "acf_abs_returns", "pacf_returns", "sample_paths", "return_hist"]
+EVAL_CAPTIONS = {
+    "acf_returns": "../report/evaluation_acf.rst",
+    "acf_abs_returns": "../report/evaluation_acf.rst",
+    "pacf_returns": "../report/evaluation_acf.rst",
+    "sample_paths": "../report/evaluation_sample_paths.rst",
+    "return_hist": "../report/evaluation_return_hist.rst",
+}
+# The comparison's parameters; the Stocks benchmark's own section is left out so that
+# changing it does not rerun the comparison.
+EVAL_PARAMS = {k: v for k, v in config["evaluation"].items() if k != "stocks"}
+
+REPORT_SECTIONS.append(EVAL_SECTION)
+
+
+# The enabled generators (none while params has no generators section), and every scored
+# source: the real training split, the generators, the baselines.
+EVAL_GENERATORS = list(config.get("generators", {}).get("enabled", []))
+EVAL_SOURCES = ["real_train", *EVAL_GENERATORS, *EVAL_BASELINES]
+# The sample file of each scored source (none for the real training split).
+EVAL_SAMPLES = {
+    **{g: {"samples": f"{RESULTS}/generators/{g}/samples.parquet"} for g in EVAL_GENERATORS},
+    **{b: {"samples": f"{RESULTS}/baselines/{b}/samples.parquet"} for b in EVAL_BASELINES},
+}
+
+
+rule score_source:
+    input:
+        unpack(lambda wildcards: EVAL_SAMPLES.get(wildcards.source, {})),
+        train=f"{PREPARED}/train.parquet",
+        test=f"{PREPARED}/test.parquet",
+        scaler=f"{PREPARED}/scaler.json",
+    output:
+        f"{RESULTS}/evaluation/scores/{{source}}.json",
+    wildcard_constraints:
+        source="|".join(EVAL_SOURCES),
+    params:
+        scores=config["evaluation"]["scores"],
+        window_length=config["data"]["window_length"],
+        seed=config["seed"],
+    log:
+        "logs/evaluation/score_source_{source}.log",
+    benchmark:
+        "logs/benchmarks/evaluation/score_source_{source}.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=90,
+    script:
+        "../scripts/evaluation_score_source.py"
+
+
+rule compare_sources:
+    input:
+        train=f"{PREPARED}/train.parquet",
+        test=f"{PREPARED}/test.parquet",
+        scaler=f"{PREPARED}/scaler.json",
+        generator_samples=expand(f"{RESULTS}/generators/{{g}}/samples.parquet",
+                                 g=EVAL_GENERATORS),
+        generator_train=expand(f"{RESULTS}/generators/{{g}}/train.json",
+                               g=EVAL_GENERATORS),
+        generator_sample=expand(f"{RESULTS}/generators/{{g}}/sample.json",
+                                g=EVAL_GENERATORS),
+        baseline_samples=expand(f"{RESULTS}/baselines/{{b}}/samples.parquet", b=EVAL_BASELINES),
+        baseline_fit=expand(f"{RESULTS}/baselines/{{b}}/fit.json", b=EVAL_BASELINES),
+        scores=expand(f"{RESULTS}/evaluation/scores/{{source}}.json",
+                      source=EVAL_SOURCES),
+    output:
+        moments=f"{RESULTS}/evaluation/moments.csv",
+        stylized_facts=f"{RESULTS}/evaluation/stylized_facts.csv",
+        timing=f"{RESULTS}/evaluation/timing.csv",
+        scores=f"{RESULTS}/evaluation/scores.csv",
+        one_step=f"{RESULTS}/evaluation/one_step.csv",
+        **{name: report(f"{RESULTS}/evaluation/figures/{name}.png", category="Generators",
+                        caption=EVAL_CAPTIONS[name]) for name in EVAL_FIGURES},
+    params:
+        evaluation=EVAL_PARAMS,
+        window_length=config["data"]["window_length"],
+        generators=EVAL_GENERATORS,
+        baselines=EVAL_BASELINES,
+    log:
+        "logs/evaluation/compare_sources.log",
+    benchmark:
+        "logs/benchmarks/evaluation/compare_sources.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    script:
+        "../scripts/evaluation_compare_sources.py"
+
+
+rule evaluation_report_section:
+    input:
+        moments=rules.compare_sources.output.moments,
+        stylized_facts=rules.compare_sources.output.stylized_facts,
+        timing=rules.compare_sources.output.timing,
+        scores=rules.compare_sources.output.scores,
+        one_step=rules.compare_sources.output.one_step,
+        **{name: rules.compare_sources.output[name] for name in EVAL_FIGURES},
+    output:
+        EVAL_SECTION,
+    params:
+        evaluation=EVAL_PARAMS,
+        window_length=config["data"]["window_length"],
+        tables=["moments", "stylized_facts", "timing", "scores", "one_step"],
+        figures=EVAL_FIGURES,
+    log:
+        "logs/evaluation/evaluation_report_section.log",
+    benchmark:
+        "logs/benchmarks/evaluation/evaluation_report_section.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/evaluation_report_section.py"
+
+
+rule benchmark_stocks:
+    input:
+        data=config["evaluation"]["stocks"]["data"],
+    output:
+        f"{RESULTS}/benchmarks/stocks.csv",
+    params:
+        stocks=config["evaluation"]["stocks"],
+        generators=config.get("generators", {}),
+        seed=config["seed"],
+    log:
+        "logs/evaluation/benchmark_stocks.log",
+    benchmark:
+        "logs/benchmarks/evaluation/benchmark_stocks.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 2
+    resources:
+        mem_mb=8000,
+        runtime=480,
+    script:
+        "../scripts/evaluation_benchmark_stocks.py"
