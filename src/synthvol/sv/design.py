@@ -108,3 +108,19 @@ def simulate_replication(seed: int, setting: Setting, replication: int
 
 def chain_seed(seed: int, scheme: str, setting: Setting, replication: int) -> int:
     return derive_seed(seed, "sv", scheme, setting.name, replication)
+
+
+def chunk_targets(sv: Mapping[str, Any], scheme: str, setting: str,
+                  root: str = "results/sv/chunks") -> list[str]:
+    """The Snakemake outputs of every chunk of one (scheme, setting): DVC runs them as one stage."""
+    setting_by_name(sv, setting)
+    return [f"{root}/{scheme}/{setting}/chunk{k}.{ext}"
+            for k in range(n_chunks(sv)) for ext in ("parquet", "npz")]
+
+
+if __name__ == "__main__":
+    import sys
+
+    from synthvol.config import load_params
+
+    print(" ".join(chunk_targets(load_params("params.yaml")["sv"], *sys.argv[1:3])))
