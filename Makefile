@@ -25,9 +25,9 @@ test: setup                        ## the test suite
 lint: setup                        ## workflow lint
 	$(VENV)/bin/snakemake --lint
 
-dag: setup                         ## DAG picture for the README
+dag: setup                         ## DAG picture for the README (needs graphviz's dot)
 	$(VENV)/bin/snakemake --rulegraph > docs/rulegraph.dot
-	$(VENV)/bin/dvc dag --md > docs/dvc-dag.md
+	dot -Tpng -Gdpi=70 docs/rulegraph.dot -o docs/rulegraph.png
 
 clean:                             ## remove results (keeps the venv)
 	rm -rf results/* data/prepared logs .snakemake/metadata

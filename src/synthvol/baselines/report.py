@@ -27,7 +27,9 @@ def fit_table(fits: dict[str, dict]) -> pd.DataFrame:
             params += f"; σ={fit['sigma']:.4g}"
         elif name == "garch":
             nu = f", ν={fit['nu']:.2f}" if fit["nu"] else ""
-            params = (f"ω={fit['omega']:.3g}, α={fit['alpha']}, β={fit['beta']}{nu}; "
+            alpha = ", ".join(f"{a:.3f}" for a in fit["alpha"])
+            beta = ", ".join(f"{b:.3f}" for b in fit["beta"])
+            params = (f"ω={fit['omega']:.3g}, α=({alpha}), β=({beta}){nu}; "
                       f"persistence={fit['persistence']:.4f}")
         else:
             params = (f"H={fit['hurst']:.3f} ({fit['hurst_estimator'].upper()}), "
