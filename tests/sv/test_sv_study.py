@@ -82,11 +82,8 @@ def test_design_grid_chunks_and_checks():
 def test_quick_study_runs_end_to_end_in_the_dag(tmp_path):
     shutil.copy(REPO / "params.yaml", tmp_path / "params.yaml")
     (tmp_path / "quick.yaml").write_text(yaml.safe_dump({"sv": small_sv_params()}))
-    # The repository's DAG; sv.smk included here if the Snakefile does not yet.
-    (tmp_path / "Snakefile").write_text(
-        f'include: "{REPO / "Snakefile"}"\n\n\n'
-        'if "sv_chunk" not in dir(rules):\n\n'
-        f'    include: "{REPO / "workflow" / "rules" / "sv.smk"}"\n')
+    # The repository's DAG, run on a synthetic market instead of the prepared data.
+    (tmp_path / "Snakefile").write_text(f'include: "{REPO / "Snakefile"}"\n')
     returns, garch = synthetic_market(300)
     (tmp_path / "data" / "prepared").mkdir(parents=True)
     returns.to_parquet(tmp_path / "data" / "prepared" / "returns.parquet")
