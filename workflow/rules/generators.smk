@@ -20,6 +20,13 @@ rule generators:
         expand(f"{RESULTS}/generators/{{generator}}/samples.parquet", generator=GENERATORS),
         expand(f"{RESULTS}/generators/{{generator}}/samples_long.parquet",
                generator=LONG_PATH_GENERATORS),
+    log:
+        "logs/generators/all.log",
+    conda:
+        "../envs/synthvol.yaml"
+    localrule: True
+    shell:
+        "echo 'generator samples ready: {input}' > {log}"
 
 
 rule train_generator:
