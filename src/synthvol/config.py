@@ -91,9 +91,10 @@ def validate_params(params: Mapping[str, Any], schema_dir: str | Path = SCHEMA_D
     schema = yaml.safe_load((schema_dir / TOP_SCHEMA).read_text())
     validator_cls = jsonschema.validators.validator_for(schema)
     validator = validator_cls(schema, registry=_registry(schema_dir))
-    errors = sorted(validator.iter_errors(dict(params)), key=lambda e: list(e.absolute_path))
+    errors = list(validator.iter_errors(dict(params)))
     if errors:
-        error = min(errors, key=lambda e: len(list(e.absolute_path)) * -1)
+        # The most specific error (deepest key) names the culprit; ties go to the first key.
+        error = min(errors, key=lambda e: (-len(e.absolute_path), [str(k) for k in e.absolute_path]))
         message = error.message.replace("\n", " ")
         if len(message) > 200:
             message = message[:200] + "..."

@@ -1,4 +1,4 @@
-"""Building blocks for report sections: inlined figures, tables and prose.
+"""Building blocks for report sections: inlined PNG files, tables and prose.
 
 Each part of the study writes one HTML *fragment* (a ``<section>``) with
 :func:`section`; the report rule (:mod:`synthvol.report.build`) joins the fragments into
@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -39,16 +37,6 @@ def png_bytes_html(data: bytes, caption: str = "") -> str:
 def image_file_html(path: str | os.PathLike[str], caption: str = "") -> str:
     """Inline a PNG file written by a rule."""
     return png_bytes_html(Path(path).read_bytes(), caption)
-
-
-def figure_html(fig: Any, caption: str = "", dpi: int = 100) -> str:
-    """Inline a matplotlib figure (and close it)."""
-    import matplotlib.pyplot as plt
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
-    plt.close(fig)
-    return png_bytes_html(buffer.getvalue(), caption)
 
 
 def table_html(frame: pd.DataFrame, caption: str = "", float_format: str = "{:.4g}",
