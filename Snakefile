@@ -38,10 +38,3 @@ rule all:
     input:
         "results/report.html",
         rules.generators.input,
-    log:
-        "logs/all.log",
-    conda:
-        "workflow/envs/synthvol.yaml"
-    localrule: True
-    shell:
-        "echo 'synthvol study complete: {input}' > {log}"

@@ -62,6 +62,12 @@ def read_json(path: str | os.PathLike[str]) -> Any:
     return json.loads(Path(path).read_text())
 
 
+def write_bytes(data: bytes, path: str | os.PathLike[str]) -> None:
+    """Write ``data`` to a binary file."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
 def write_text(text: str, path: str | os.PathLike[str]) -> None:
     """Write a UTF-8 text file."""
     with atomic_path(path) as tmp:

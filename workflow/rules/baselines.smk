@@ -1,7 +1,7 @@
 # Baselines: AR(p), GARCH(p,q) and fractional Brownian motion, fitted to the training returns.
 # One rule each, so that changing one model's parameters reruns only that model.
 
-BASELINES = ["ar", "garch", "fbm"]
+BASELINES = list(registry.BASELINES)
 BASELINE_INPUTS = dict(
     train=f"{PREPARED}/train.parquet",
     test=f"{PREPARED}/test.parquet",
@@ -20,8 +20,7 @@ rule fit_ar:
         samples="results/baselines/ar/samples.parquet",
     params:
         model="ar",
-        baselines=baseline_params("ar"),
-        seed=config["seed"],
+        **reads(baselines=baseline_keys("ar"), seed="seed"),
     log:
         "logs/baselines/fit_ar.log",
     benchmark:
@@ -46,8 +45,7 @@ rule fit_garch:
         conditional_volatility="results/baselines/garch/conditional_volatility.parquet",
     params:
         model="garch",
-        baselines=baseline_params("garch"),
-        seed=config["seed"],
+        **reads(baselines=baseline_keys("garch"), seed="seed"),
     log:
         "logs/baselines/fit_garch.log",
     benchmark:
@@ -71,8 +69,7 @@ rule fit_fbm:
         samples="results/baselines/fbm/samples.parquet",
     params:
         model="fbm",
-        baselines=baseline_params("fbm"),
-        seed=config["seed"],
+        **reads(baselines=baseline_keys("fbm"), seed="seed"),
     log:
         "logs/baselines/fit_fbm.log",
     benchmark:

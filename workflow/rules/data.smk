@@ -11,7 +11,7 @@ rule prepare_data:
         scaler=f"{PREPARED}/scaler.json",
         summary=f"{PREPARED}/summary.json",
     params:
-        data=config["data"],
+        **reads(data="data"),
     log:
         "logs/data/prepare_data.log",
     benchmark:

@@ -2,7 +2,7 @@
 # predictive scores, one-step forecasts against the naive benchmark, the report section; and
 # the Stocks benchmark of the literature (rule benchmark_stocks, not in the default target).
 
-EVAL_BASELINES = ["ar", "garch", "fbm"]
+EVAL_BASELINES = list(registry.BASELINES)
 EVAL_SECTION = "results/report/sections/20_generators.html"
 EVAL_FIGURES = ["acf_returns", "acf_abs_returns", "pacf_returns", "sample_paths", "return_hist"]
 EVAL_CAPTIONS = {
@@ -14,14 +14,14 @@ EVAL_CAPTIONS = {
 }
 # The comparison's parameters; the Stocks benchmark's own section is left out so that
 # changing it does not rerun the comparison.
-EVAL_PARAMS = {k: v for k, v in config["evaluation"].items() if k != "stocks"}
+EVAL_KEYS = [f"evaluation.{k}" for k in config["evaluation"] if k != "stocks"]
 
 REPORT_SECTIONS.append(EVAL_SECTION)
 
 
 # The enabled generators (none while params has no generators section), and every scored
 # source: the real training split, the generators, the baselines.
-EVAL_GENERATORS = list(config.get("generators", {}).get("enabled", []))
+EVAL_GENERATORS = list(config["generators"]["enabled"])
 EVAL_SOURCES = ["real_train", *EVAL_GENERATORS, *EVAL_BASELINES]
 # The sample file of each scored source (none for the real training split).
 EVAL_SAMPLES = {
@@ -39,11 +39,9 @@ rule score_source:
     output:
         f"{RESULTS}/evaluation/scores/{{source}}.json",
     wildcard_constraints:
-        source="|".join(EVAL_SOURCES),
+        source=registry.wildcard_pattern(EVAL_SOURCES),
     params:
-        scores=config["evaluation"]["scores"],
-        window_length=config["data"]["window_length"],
-        seed=config["seed"],
+        **reads(scores="evaluation.scores", window_length="data.window_length", seed="seed"),
     log:
         "logs/evaluation/score_source_{source}.log",
     benchmark:
@@ -82,9 +80,8 @@ rule compare_sources:
         **{name: report(f"{RESULTS}/evaluation/figures/{name}.png", category="Generators",
                         caption=EVAL_CAPTIONS[name]) for name in EVAL_FIGURES},
     params:
-        evaluation=EVAL_PARAMS,
-        window_length=config["data"]["window_length"],
-        generators=EVAL_GENERATORS,
+        **reads(evaluation=EVAL_KEYS, window_length="data.window_length",
+                generators="generators.enabled"),
         baselines=EVAL_BASELINES,
     log:
         "logs/evaluation/compare_sources.log",
@@ -111,8 +108,7 @@ rule evaluation_report_section:
     output:
         EVAL_SECTION,
     params:
-        evaluation=EVAL_PARAMS,
-        window_length=config["data"]["window_length"],
+        **reads(evaluation=EVAL_KEYS, window_length="data.window_length"),
         tables=["moments", "stylized_facts", "timing", "scores", "one_step"],
         figures=EVAL_FIGURES,
     log:
@@ -135,9 +131,7 @@ rule benchmark_stocks:
     output:
         f"{RESULTS}/benchmarks/stocks.csv",
     params:
-        stocks=config["evaluation"]["stocks"],
-        generators=config.get("generators", {}),
-        seed=config["seed"],
+        **reads(stocks="evaluation.stocks", generators="generators", seed="seed"),
     log:
         "logs/evaluation/benchmark_stocks.log",
     benchmark:

@@ -5,7 +5,7 @@ FORECAST = f"{RESULTS}/forecast"
 FORECAST_MODELS = config["forecast"]["models"]
 FORECAST_TABLES = ["series", "fits", "fitted", "forecasts", "adequacy"]
 # What the model rule reads: everything but the K* table settings.
-FORECAST_MODEL_PARAMS = {k: v for k, v in config["forecast"].items() if k != "kstar"}
+FORECAST_MODEL_KEYS = [f"forecast.{k}" for k in config["forecast"] if k != "kstar"]
 
 REPORT_SECTIONS.append("results/report/sections/40_forecast.html")
 
@@ -16,7 +16,7 @@ rule forecast_models:
     output:
         **{name: f"{FORECAST}/{name}.csv" for name in FORECAST_TABLES},
     params:
-        forecast=FORECAST_MODEL_PARAMS,
+        **reads(forecast=FORECAST_MODEL_KEYS),
     log:
         "logs/forecast/forecast_models.log",
     benchmark:
@@ -56,7 +56,7 @@ rule forecast_kstar:
     output:
         f"{FORECAST}/kstar_table.csv",
     params:
-        kstar=config["forecast"]["kstar"],
+        **reads(kstar="forecast.kstar"),
     log:
         "logs/forecast/forecast_kstar.log",
     benchmark:
@@ -82,9 +82,9 @@ rule forecast_figures:
         residuals=report(f"{FORECAST}/figures/residuals_{{model}}.png", category="Forecast",
                          subcategory="{model}", caption="../report/forecast_residuals.rst"),
     params:
-        confidence=config["forecast"]["confidence"],
+        **reads(confidence="forecast.confidence"),
     wildcard_constraints:
-        model="|".join(FORECAST_MODELS),
+        model=registry.wildcard_pattern(FORECAST_MODELS),
     log:
         "logs/forecast/forecast_figures_{model}.log",
     benchmark:
@@ -112,7 +112,7 @@ rule forecast_report:
     output:
         "results/report/sections/40_forecast.html",
     params:
-        forecast=config["forecast"],
+        **reads(forecast="forecast"),
     log:
         "logs/forecast/forecast_report.log",
     benchmark:

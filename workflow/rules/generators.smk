@@ -1,18 +1,9 @@
 # Generators: SBTS, TimeGAN, DDPM, CVAE and the notebook's LSTM-attention net, each trained
 # on the prepared windows of scaled returns and sampled into the shared sample format.
-from synthvol.generators.pipeline import long_path_generators
 
 GENERATORS = list(config["generators"]["enabled"])
 # Generators that also draw paths of the test-split length (generators.n_long_paths > 0).
-LONG_PATH_GENERATORS = long_path_generators(config["seed"], config["generators"])
-
-
-# What one generator's jobs read: the shared device and that generator's hyper-parameters.
-GENERATOR_PARAMS = {
-    g: {"device": config["generators"]["device"],
-        "models": {g: config["generators"].get("models", {}).get(g) or {}}}
-    for g in GENERATORS
-}
+LONG_PATH_GENERATORS = registry.long_path_generators(config["generators"])
 
 
 rule generators:
@@ -20,13 +11,6 @@ rule generators:
         expand(f"{RESULTS}/generators/{{generator}}/samples.parquet", generator=GENERATORS),
         expand(f"{RESULTS}/generators/{{generator}}/samples_long.parquet",
                generator=LONG_PATH_GENERATORS),
-    log:
-        "logs/generators/all.log",
-    conda:
-        "../envs/synthvol.yaml"
-    localrule: True
-    shell:
-        "echo 'generator samples ready: {input}' > {log}"
 
 
 rule train_generator:
@@ -36,10 +20,9 @@ rule train_generator:
         model=f"{RESULTS}/generators/{{generator}}/model.pt",
         train=f"{RESULTS}/generators/{{generator}}/train.json",
     wildcard_constraints:
-        generator="|".join(GENERATORS),
+        generator=registry.wildcard_pattern(GENERATORS),
     params:
-        generators=lambda wildcards: GENERATOR_PARAMS[wildcards.generator],
-        seed=config["seed"],
+        **reads(generators=["generators.device", "generators.models.{generator}"], seed="seed"),
     log:
         "logs/generators/train_{generator}.log",
     benchmark:
@@ -63,10 +46,9 @@ rule sample_generator:
         samples=f"{RESULTS}/generators/{{generator}}/samples.parquet",
         info=f"{RESULTS}/generators/{{generator}}/sample.json",
     wildcard_constraints:
-        generator="|".join(GENERATORS),
+        generator=registry.wildcard_pattern(GENERATORS),
     params:
-        n_samples=config["generators"]["n_samples"],
-        device=config["generators"]["device"],
+        **reads(n_samples="generators.n_samples", device="generators.device"),
         long=False,
     log:
         "logs/generators/sample_{generator}.log",
@@ -91,10 +73,9 @@ rule sample_generator_long:
         samples=f"{RESULTS}/generators/{{generator}}/samples_long.parquet",
         info=f"{RESULTS}/generators/{{generator}}/sample_long.json",
     wildcard_constraints:
-        generator="|".join(LONG_PATH_GENERATORS) or "^$",
+        generator=registry.wildcard_pattern(LONG_PATH_GENERATORS),
     params:
-        n_samples=config["generators"].get("n_long_paths", 0),
-        device=config["generators"]["device"],
+        **reads(n_samples="generators.n_long_paths", device="generators.device"),
         long=True,
     log:
         "logs/generators/sample_long_{generator}.log",

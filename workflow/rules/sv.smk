@@ -1,14 +1,22 @@
 # Stochastic volatility: He & Wang's (2015) MCMC efficiency study (schemes I-IV) plus
 # Omori mixture + ASIS (V); one job per (scheme, setting, chunk of seeds), then tables,
 # figures, a real-data fit against GARCH(1,1), and the report section.
-from synthvol.sv.design import n_chunks as sv_n_chunks
-from synthvol.sv.design import settings as sv_settings
-
 
 SV_DIR = f"{RESULTS}/sv"
 # The study's parameters without the real-data block, so changing it reruns no chunk.
-SV_STUDY = {k: v for k, v in config["sv"].items() if k != "real_data"}
-SV_SETTINGS = [s.name for s in sv_settings(config["sv"])]
+SV_STUDY_KEYS = [f"sv.{k}" for k in config["sv"] if k != "real_data"]
+# What one chunk reads: the study without the scheme list and with the truth narrowed to the
+# chunk's own setting, so dropping a scheme or adding a setting reruns no other chunk.
+SV_CHUNK_KEYS = [k for k in SV_STUDY_KEYS if k not in ("sv.schemes", "sv.truth")] + [
+    "sv.truth.mu", "sv.truth.h0"]
+SV_TRUTHS = registry.sv_settings(config["sv"])
+SV_SETTINGS = list(SV_TRUTHS)
+
+
+def sv_chunk_study(sv, wildcards):
+    """The chunk's study: its own setting's phi, tau^2 and n as one-element truth lists."""
+    truth = {**sv["truth"], **{k: [v] for k, v in SV_TRUTHS[wildcards.setting].items()}}
+    return {**sv, "truth": truth}
 SV_TABLES = ["table1", "table2", "table3", "table4"]
 SV_SECTION = "results/report/sections/30_sv.html"
 REPORT_SECTIONS.append(SV_SECTION)
@@ -18,7 +26,7 @@ SV_CHUNKS = expand(
     f"{SV_DIR}/chunks/{{scheme}}/{{setting}}/chunk{{chunk}}",
     scheme=config["sv"]["schemes"],
     setting=SV_SETTINGS,
-    chunk=range(sv_n_chunks(config["sv"])),
+    chunk=range(registry.sv_n_chunks(config["sv"])),
 )
 
 
@@ -27,10 +35,10 @@ rule sv_chunk:
         summary=f"{SV_DIR}/chunks/{{scheme}}/{{setting}}/chunk{{chunk}}.parquet",
         arrays=f"{SV_DIR}/chunks/{{scheme}}/{{setting}}/chunk{{chunk}}.npz",
     params:
-        sv=SV_STUDY,
-        seed=config["seed"],
+        **reads(sv=derived(sv_chunk_study, SV_CHUNK_KEYS), seed="seed"),
     wildcard_constraints:
-        scheme="I|II|III|IV|V",
+        scheme=registry.wildcard_pattern(list(registry.SV_SCHEMES)),
+        setting=registry.wildcard_pattern(SV_SETTINGS),
         chunk=r"\d+",
     log:
         "logs/sv/chunk_{scheme}_{setting}_{chunk}.log",
@@ -65,7 +73,7 @@ rule sv_aggregate:
             caption="../report/sv_fig2.rst",
         ),
     params:
-        sv=SV_STUDY,
+        **reads(sv=SV_STUDY_KEYS),
     log:
         "logs/sv/aggregate.log",
     benchmark:
@@ -93,8 +101,7 @@ rule sv_real_data:
             caption="../report/sv_real.rst",
         ),
     params:
-        sv=config["sv"],
-        seed=config["seed"],
+        **reads(sv="sv", seed="seed"),
     log:
         "logs/sv/real_data.log",
     benchmark:
@@ -119,7 +126,7 @@ rule sv_report:
     output:
         SV_SECTION,
     params:
-        sv=config["sv"],
+        **reads(sv="sv"),
     log:
         "logs/sv/report.log",
     benchmark:

@@ -9,7 +9,7 @@ values (``{"name", "hyper", "shape", "state"}``), read back with
 
 from __future__ import annotations
 
-import importlib
+import io
 import os
 import time
 from abc import ABC, abstractmethod
@@ -20,16 +20,10 @@ import numpy as np
 import torch
 
 from synthvol.errors import ConfigError
-from synthvol.io import atomic_path
+from synthvol.io import write_bytes
+from synthvol.registry import GENERATORS as REGISTRY  # noqa: F401  (re-exported)
+from synthvol.registry import entry
 
-#: Registered generators: params name -> "module:Class" (imported lazily).
-REGISTRY: dict[str, str] = {
-    "sbts": "synthvol.generators.sbts:SBTS",
-    "timegan": "synthvol.generators.timegan:TimeGAN",
-    "diffusion": "synthvol.generators.diffusion:DDPM",
-    "cvae": "synthvol.generators.cvae:CVAE",
-    "lstm_attention": "synthvol.generators.lstm_attention:LSTMAttention",
-}
 
 
 @dataclass
@@ -118,19 +112,21 @@ class Generator(ABC):
             return np.asarray(self._sample(int(n), length), dtype=np.float64)
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write a weights-only checkpoint atomically."""
+        """Write a weights-only checkpoint atomically, byte-identical for the same state.
+
+        ``torch.save`` to a file records that file's name in the archive; saving to memory
+        first keeps the temporary file's name out of the bytes.
+        """
         checkpoint = {"name": self.name, "seed": self.seed, "hyper": self.hyper,
                       "shape": list(self.shape or ()), "state": self.state_dict()}
-        with atomic_path(path) as tmp:
-            torch.save(checkpoint, tmp)
+        buffer = io.BytesIO()
+        torch.save(checkpoint, buffer)
+        write_bytes(buffer.getvalue(), path)
 
 
 def generator_class(name: str) -> type[Generator]:
-    """The class registered under ``name``."""
-    if name not in REGISTRY:
-        raise ConfigError(f"unknown generator {name!r}; known: {', '.join(REGISTRY)}")
-    module, cls = REGISTRY[name].split(":")
-    return getattr(importlib.import_module(module), cls)
+    """The class registered under ``name`` in :data:`synthvol.registry.GENERATORS`."""
+    return entry("generators", name).load()
 
 
 def make_generator(name: str, seed: int, device: str = "cpu", **hyper: Any) -> Generator:

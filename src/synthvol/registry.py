@@ -1,0 +1,132 @@
+"""One registry per kind of component: the names params.yaml may use, and what they load.
+
+Each registry maps a params name to an :class:`Entry` whose ``target`` is a
+``"module:attribute"`` string, imported only when a job asks for it (:meth:`Entry.load`), so
+reading the registries (as the Snakefile and the schema do) imports neither torch nor
+numba-compiled code. The schema's enums (``x-registry: <kind>`` in
+``workflow/schemas/*.yaml``), the Snakemake target lists and the wildcard constraints all
+come from here.
+
+Adding a component = its module + one entry here (+ its tests, and its hyper-parameters in
+the part's schema and params.yaml where it has any).
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from synthvol.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A registered component: where it lives and, for generators, whether it draws long paths.
+
+    ``long_paths`` is ``True``/``False``, or the name of a hyper-parameter that must not be
+    null for the component to draw paths longer than a window (SBTS: ``markov_order``).
+    """
+
+    target: str
+    description: str
+    long_paths: bool | str = False
+
+    def load(self) -> Any:
+        """Import and return the registered attribute (the heavy import happens here)."""
+        module, attribute = self.target.split(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+BASELINES: dict[str, Entry] = {
+    "ar": Entry("synthvol.baselines.ar:fit_ar", "AR(p) by conditional least squares"),
+    "garch": Entry("synthvol.baselines.garch:fit_garch", "GARCH(p, q) by maximum likelihood"),
+    "fbm": Entry("synthvol.baselines.fbm:fit_fbm", "fractional Brownian motion, estimated H"),
+}
+
+GENERATORS: dict[str, Entry] = {
+    "sbts": Entry("synthvol.generators.sbts:SBTS",
+                  "Schrödinger-bridge time series (Hamdouche et al. 2023)",
+                  long_paths="markov_order"),
+    "timegan": Entry("synthvol.generators.timegan:TimeGAN", "TimeGAN (Yoon et al. 2019)"),
+    "diffusion": Entry("synthvol.generators.diffusion:DDPM", "DDPM (Ho et al. 2020)"),
+    "cvae": Entry("synthvol.generators.cvae:CVAE", "regime-conditional VAE"),
+    "lstm_attention": Entry("synthvol.generators.lstm_attention:LSTMAttention",
+                            "the notebook's LSTM-attention net", long_paths=True),
+}
+
+SV_SCHEMES: dict[str, Entry] = {
+    "I": Entry("synthvol.sv.samplers:run_sampler", "single-move random-walk Metropolis"),
+    "II": Entry("synthvol.sv.samplers:run_sampler", "single-move independence MH (KSC proposal)"),
+    "III": Entry("synthvol.sv.samplers:run_sampler", "block FFBS, one-normal approximation"),
+    "IV": Entry("synthvol.sv.samplers:run_sampler", "block FFBS, KSC 7-component mixture"),
+    "V": Entry("synthvol.sv.samplers:run_sampler",
+               "block FFBS, Omori 10-component mixture + ASIS"),
+}
+
+FORECAST_MODELS: dict[str, Entry] = {
+    **{name: Entry("synthvol.forecast.curves:growth_curve", f"{name} growth curve")
+       for name in ("linear", "parabolic", "exponential", "modified_exponential", "gompertz",
+                    "logistic")},
+    "ses": Entry("synthvol.forecast.adaptive:fit_adaptive", "simple exponential smoothing"),
+    "holt": Entry("synthvol.forecast.adaptive:fit_adaptive", "Holt's linear trend"),
+}
+
+#: The registries by kind, as the schema's ``x-registry`` names them.
+REGISTRIES: dict[str, dict[str, Entry]] = {
+    "baselines": BASELINES,
+    "generators": GENERATORS,
+    "sv_schemes": SV_SCHEMES,
+    "forecast_models": FORECAST_MODELS,
+}
+
+
+_SINGULAR = {"baselines": "baseline", "generators": "generator", "sv_schemes": "SV scheme",
+             "forecast_models": "forecast model"}
+
+
+def entry(kind: str, name: str) -> Entry:
+    """The entry ``name`` of registry ``kind``; an unknown name raises :class:`ConfigError`."""
+    registry = REGISTRIES[kind]
+    if name not in registry:
+        raise ConfigError(f"unknown {_SINGULAR[kind]} {name!r}; known: {', '.join(registry)}")
+    return registry[name]
+
+
+def wildcard_pattern(names: list[str]) -> str:
+    """A Snakemake wildcard constraint matching exactly ``names`` (nothing when empty)."""
+    return "|".join(names) or "^$"
+
+
+def long_path_generators(generators: Mapping[str, Any]) -> list[str]:
+    """The enabled generators that draw paths longer than a window (none if n_long_paths is 0)."""
+    if not generators.get("n_long_paths", 0):
+        return []
+    out = []
+    for name in generators["enabled"]:
+        long_paths = GENERATORS[name].long_paths
+        if isinstance(long_paths, str):
+            hyper = (generators.get("models") or {}).get(name) or {}
+            long_paths = hyper.get(long_paths, True) is not None
+        if long_paths:
+            out.append(name)
+    return out
+
+
+def sv_settings(sv: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The SV design's settings (phi x tau^2 x n) by name: their phi, tau2 and n.
+
+    The names are those :func:`synthvol.sv.design.settings` gives, computed here without
+    importing the samplers, for the workflow's wildcards.
+    """
+    truth = sv["truth"]
+    return {f"phi{phi:g}_tau2{tau2:g}_n{n}": {"phi": phi, "tau2": tau2, "n": n}
+            for phi, tau2, n in itertools.product(truth["phi"], truth["tau2"], truth["n"])}
+
+
+def sv_n_chunks(sv: Mapping[str, Any]) -> int:
+    """Jobs per (scheme, setting): the seeds split into chunks of ``seeds_per_job``."""
+    return math.ceil(int(sv["n_seeds"]) / int(sv["seeds_per_job"]))
