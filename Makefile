@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CORES ?= 2
 
-.PHONY: setup study quick test lint dag clean
+.PHONY: setup study quick test lint dag dvc dvc-check clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	python3 -m venv $(VENV)
@@ -24,6 +24,12 @@ test: setup                        ## the test suite
 
 lint: setup                        ## workflow lint
 	$(VENV)/bin/snakemake --lint
+
+dvc: setup                         ## regenerate dvc.yaml from the workflow and params.yaml
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m synthvol.dvcgen
+
+dvc-check:                         ## fail when the committed dvc.yaml is stale (no reinstall)
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m synthvol.dvcgen --check
 
 dag: setup                         ## DAG picture for the README (needs graphviz's dot)
 	$(VENV)/bin/snakemake --rulegraph > docs/rulegraph.dot

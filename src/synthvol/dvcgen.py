@@ -238,6 +238,37 @@ def generate(repo: Path = REPO_ROOT) -> str:
     return dvc_yaml(workflow_jobs(repo), params, repo)
 
 
+def sync_after_run(config: Mapping[str, Any], targets: Iterable[str],
+                   repo: Path = REPO_ROOT) -> str:
+    """Record a finished Snakemake run in DVC; returns the line to log.
+
+    Only a run of the default target whose effective params equal params.yaml is recorded:
+    dvc.yaml is regenerated (when the workflow or params changed) and ``dvc commit -f`` stores
+    every stage's outputs and hashes in the cache and dvc.lock, so ``dvc status`` is clean and
+    ``dvc repro`` does nothing. Any other run (a ``--configfile``/``--config`` override, or
+    chosen targets) leaves dvc.yaml and dvc.lock as they were: they keep describing the last
+    recorded params.yaml run, and ``dvc status`` shows what differs from it.
+    """
+    import subprocess
+
+    from synthvol.config import coerce_scalars, load_yaml
+
+    if set(targets) - {"all"}:
+        return "DVC: not recorded (the run built chosen targets, not the whole study)"
+    if coerce_scalars(load_yaml(repo / "params.yaml")) != dict(config):
+        return ("DVC: not recorded (this run's params differ from params.yaml, e.g. "
+                "--configfile config/quick.yaml); dvc.yaml and dvc.lock still describe "
+                "params.yaml")
+    steps = [[sys.executable, "-m", "synthvol.dvcgen", "--repo", str(repo)],
+             ["dvc", "commit", "--force", "--quiet"]]
+    for step in steps:
+        done = subprocess.run(step, cwd=repo, capture_output=True, text=True)
+        if done.returncode != 0:
+            detail = (done.stderr or done.stdout).strip().splitlines()
+            return f"DVC: not recorded ({' '.join(step[:3])} failed: {detail[-1] if detail else ''})"
+    return "DVC: run recorded (dvc.yaml regenerated if needed, outputs committed to dvc.lock)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m synthvol.dvcgen [--check] [--repo DIR]``."""
     parser = argparse.ArgumentParser(prog="python -m synthvol.dvcgen", description=__doc__.split(
