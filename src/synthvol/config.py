@@ -1,8 +1,11 @@
 """Parameters: load ``params.yaml``, merge overrides, validate against the JSON schema.
 
 The schema lives in ``workflow/schemas/params.schema.yaml``; each part of the study has its
-own schema file there, referenced from the top-level one by ``$ref``. Validation errors
-name the offending key in dotted form (``sv.n_seeds``) on one line.
+own schema file there, referenced from the top-level one by ``$ref``. ``{x-registry: kind}``
+in a schema stands for ``{enum: [the names of registry kind]}`` (:mod:`synthvol.registry`),
+so the accepted names come from the registries. Cross-field constraints the schema cannot
+express are checked after it (:data:`CONSTRAINTS`). Validation errors name the offending key
+in dotted form (``sv.n_seeds``) on one line.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import jsonschema
 import yaml
 from referencing import Registry, Resource
 
+from synthvol import registry
 from synthvol.errors import ConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -65,12 +69,29 @@ def coerce_scalars(params: Any) -> Any:
     return params
 
 
+def with_registry_enums(schema: Any) -> Any:
+    """The schema with every ``{x-registry: kind}`` replaced by the enum of that registry."""
+    if isinstance(schema, Mapping):
+        if "x-registry" in schema:
+            rest = {k: v for k, v in schema.items() if k != "x-registry"}
+            return {**with_registry_enums(rest),
+                    "enum": list(registry.REGISTRIES[schema["x-registry"]])}
+        return {k: with_registry_enums(v) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [with_registry_enums(v) for v in schema]
+    return schema
+
+
+def _load_schema(path: Path) -> Any:
+    return with_registry_enums(yaml.safe_load(path.read_text()))
+
+
 def _registry(schema_dir: Path) -> Registry:
     def retrieve(uri: str) -> Resource:
         path = schema_dir / uri
         if not path.exists():
             raise ConfigError(f"schema {uri} not found in {schema_dir}")
-        return Resource.from_contents(yaml.safe_load(path.read_text()))
+        return Resource.from_contents(_load_schema(path))
 
     return Registry(retrieve=retrieve)
 
@@ -88,7 +109,7 @@ def _key_path(error: jsonschema.ValidationError) -> str:
 def validate_params(params: Mapping[str, Any], schema_dir: str | Path = SCHEMA_DIR) -> None:
     """Validate ``params`` against the study schema; raise :class:`ConfigError` naming the key."""
     schema_dir = Path(schema_dir)
-    schema = yaml.safe_load((schema_dir / TOP_SCHEMA).read_text())
+    schema = _load_schema(schema_dir / TOP_SCHEMA)
     validator_cls = jsonschema.validators.validator_for(schema)
     validator = validator_cls(schema, registry=_registry(schema_dir))
     errors = list(validator.iter_errors(dict(params)))
@@ -99,6 +120,46 @@ def validate_params(params: Mapping[str, Any], schema_dir: str | Path = SCHEMA_D
         if len(message) > 200:
             message = message[:200] + "..."
         raise ConfigError(f"invalid parameter '{_key_path(error)}': {message}")
+    check_constraints(params)
+
+
+def _get(params: Mapping[str, Any], key: str) -> Any:
+    node: Any = params
+    for part in key.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            return None
+        node = node[part]
+    return node
+
+
+def _both(check):
+    """A check of two keys that passes while either is absent or null."""
+    def run(a: Any, b: Any) -> bool:
+        return a is None or b is None or check(a, b)
+    return run
+
+
+#: Cross-field constraints: (key named in the error, other key, check(value, other), rule).
+CONSTRAINTS = [
+    ("evaluation.acf_lags", "data.window_length", _both(lambda a, b: a < b),
+     "must be below data.window_length"),
+    ("data.start", "data.end", _both(lambda a, b: str(a) < str(b)), "must be before data.end"),
+    ("sv.seeds_per_job", "sv.n_seeds", _both(lambda a, b: a <= b),
+     "must be at most sv.n_seeds"),
+]
+
+
+def check_constraints(params: Mapping[str, Any]) -> None:
+    """Raise :class:`ConfigError` naming the key of the first violated :data:`CONSTRAINTS`.
+
+    ``data.window_length`` against the training split's length is checked by data
+    preparation (``synthvol.data.prepare.min_rows_needed``) once the series is loaded.
+    """
+    for key, other, check, rule in CONSTRAINTS:
+        value = _get(params, key)
+        if not check(value, _get(params, other)):
+            raise ConfigError(f"invalid parameter '{key}': {value!r} {rule} "
+                              f"({_get(params, other)!r})")
 
 
 def load_params(path: str | Path = REPO_ROOT / "params.yaml",
