@@ -1,6 +1,7 @@
 """The study's headline numbers in one small JSON file, for ``dvc metrics show``.
 
-Lifted from tables other rules write: each source's discriminative and predictive score
+Lifted from tables other rules write: each scored source's (real training split, generators,
+baselines) discriminative and predictive score
 (mean and std over the score runs), each SV scheme's median inefficiency factor per
 parameter (median over the design's settings of Table 2's per-setting medians), and each
 forecast model's MAPE and interval coverage on the held-out tail.
@@ -23,8 +24,8 @@ def headline_metrics(scores: PathLike, sv_inefficiency: PathLike,
     """The headline numbers, nested part -> item -> value (plain floats)."""
     score_table = pd.read_csv(scores)
     columns = ["discriminative_mean", "discriminative_std", "predictive_mean", "predictive_std"]
-    generators = {row.source: {c: float(getattr(row, c)) for c in columns}
-                  for row in score_table.itertuples()}
+    sources = {row.source: {c: float(getattr(row, c)) for c in columns}
+               for row in score_table.itertuples()}
     table2 = pd.read_csv(sv_inefficiency)
     medians = table2.groupby(["scheme", "parameter"], sort=False)["median"].median()
     sv: dict[str, dict[str, float]] = {}
@@ -33,7 +34,7 @@ def headline_metrics(scores: PathLike, sv_inefficiency: PathLike,
     accuracy = pd.read_csv(forecast_accuracy)
     forecast = {row.model: {"mape": float(row.mape), "coverage": float(row.mu)}
                 for row in accuracy.itertuples()}
-    return {"generators": generators, "sv_inefficiency_median": sv, "forecast": forecast}
+    return {"scores": sources, "sv_inefficiency_median": sv, "forecast": forecast}
 
 
 def write_metrics(scores: PathLike, sv_inefficiency: PathLike, forecast_accuracy: PathLike,

@@ -63,19 +63,29 @@ def test_quick_study_builds_the_report(quick_study: Path) -> None:
     assert summary["first_date"] >= "2010-01-01"          # the quick override was applied
 
 
+def test_finished_run_is_recorded_in_dvc_and_a_no_op(quick_study: Path) -> None:
+    repo = quick_study
+    assert "DVC: run recorded" in (repo / ".snakemake" / "log").joinpath(
+        sorted(p.name for p in (repo / ".snakemake" / "log").iterdir())[-1]).read_text()
+    assert "up to date" in _run([str(BIN / "dvc"), "status"], repo).stdout
+    assert "Nothing to be done" in _run([str(BIN / "snakemake"), "-n"], repo).stdout
+    metrics = _run([str(BIN / "dvc"), "metrics", "show"], repo).stdout
+    assert "discriminative_mean" in metrics and "mape" in metrics
+
+
 def test_dvc_reruns_only_dependent_stages(quick_study: Path) -> None:
     repo = quick_study
-    _run([str(BIN / "dvc"), "commit", "-f", "-q"], repo)   # record the Snakemake run
-    assert "up to date" in _run([str(BIN / "dvc"), "status"], repo).stdout
     params = load_yaml(repo / "params.yaml")
     params["baselines"]["ar"]["order"] = 3
     (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    _run([sys.executable, "-m", "synthvol.dvcgen", "--repo", str(repo)], repo)
     out = _run([str(BIN / "dvc"), "repro"], repo).stdout
     ran = set(re.findall(r"Running stage '([^']+)'", out))
-    assert ran == {"fit_baseline@ar", "baselines_report_section", "score_source@ar",
-                   "compare_sources", "evaluation_report_section", "report"}
+    assert ran == {"fit_ar", "baselines_report_section", "score_source-ar",
+                   "compare_sources", "evaluation_report_section", "metrics", "report"}
     fit = yaml.safe_load((repo / "results/baselines/ar/fit.json").read_text())
     assert fit["order"] == 3
+    assert "up to date" in _run([str(BIN / "dvc"), "status"], repo).stdout
 
 
 def test_bad_csv_stops_with_one_line_and_leaves_nothing(tmp_path: Path) -> None:
