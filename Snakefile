@@ -50,6 +50,8 @@ rule metrics:
         "results/metrics.json",
     log:
         "logs/metrics.log",
+    benchmark:
+        "logs/benchmarks/metrics.tsv"
     conda:
         "workflow/envs/synthvol.yaml"
     threads: 1

@@ -127,6 +127,16 @@ def sv_settings(sv: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
             for phi, tau2, n in itertools.product(truth["phi"], truth["tau2"], truth["n"])}
 
 
+def sv_with_setting(study: Mapping[str, Any], setting: str,
+                    sv: Mapping[str, Any]) -> dict[str, Any]:
+    """``study`` with the truth narrowed to ``setting`` of ``sv``'s design (one-element lists).
+
+    What one SV chunk reads: its own setting, so adding a setting reruns no other chunk.
+    """
+    own = {key: [value] for key, value in sv_settings(sv)[setting].items()}
+    return {**study, "truth": {**study.get("truth", {}), **own}}
+
+
 def sv_n_chunks(sv: Mapping[str, Any]) -> int:
     """Jobs per (scheme, setting): the seeds split into chunks of ``seeds_per_job``."""
     return math.ceil(int(sv["n_seeds"]) / int(sv["seeds_per_job"]))

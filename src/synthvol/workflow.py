@@ -1,4 +1,8 @@
-"""Glue between Snakemake script jobs and the package.
+"""Glue between Snakemake and the package: rules' params, and script jobs.
+
+A rule's params from params.yaml go through :class:`ParamReader` (``reads`` in the rule
+files, see ``workflow/rules/common.smk``), which records the dotted keys each rule reads
+for the DVC stages (:mod:`synthvol.dvcgen`).
 
 Every ``workflow/scripts/*.py`` file is a thin adapter::
 
@@ -15,12 +19,82 @@ from __future__ import annotations
 import shutil
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from synthvol.errors import SynthvolError
+from synthvol.errors import ConfigError, SynthvolError
 from synthvol.progress import configure_logging, get_logger
+
+
+class Derived:
+    """A params value ``function(values, wildcards)`` computed from the declared ``keys``."""
+
+    def __init__(self, function: Callable[[Any, Any], Any], keys: str | Sequence[str]) -> None:
+        self.function = function
+        self.keys = (keys,) if isinstance(keys, str) else tuple(keys)
+
+
+class ParamReader:
+    """``reads(**declared)``: a rule's params from the config, plus the keys it reads.
+
+    Each keyword is a params name and its dotted key(s): one key gives that value, a list
+    gives a mapping of those keys under their common first component, ``{wildcard}`` in a
+    key resolves per job, :class:`Derived` computes the value from the keys' values and the
+    job's wildcards. A key absent from the config gives None. The returned mapping also holds
+    ``dvc_params``: the tuple of declared keys, which becomes the DVC stage's ``params``.
+    """
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.config = config
+
+    def value(self, key: str) -> Any:
+        """The value of dotted ``key`` in the config (None when absent)."""
+        node: Any = self.config
+        for part in key.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def values(self, keys: Sequence[str]) -> Any:
+        """One key's value, or the mapping of several keys under their common first part."""
+        if len(keys) == 1:
+            return self.value(keys[0])
+        if len({key.split(".")[0] for key in keys}) != 1 or any("." not in k for k in keys):
+            raise ConfigError(f"reads: keys {list(keys)} must share their first component")
+        out: dict[str, Any] = {}
+        for key in keys:
+            node = out
+            *parents, leaf = key.split(".")[1:]
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = self.value(key)
+        return out
+
+    def param(self, spec: str | Sequence[str] | Derived) -> tuple[tuple[str, ...], Any]:
+        """The declared keys of one params entry and its value (or per-job function)."""
+        if isinstance(spec, Derived):
+            keys, function = spec.keys, spec.function
+        else:
+            keys, function = ((spec,) if isinstance(spec, str) else tuple(spec)), None
+        if function is None and not any("{" in key for key in keys):
+            return keys, self.values(keys)
+
+        def per_job(wildcards: Any) -> Any:
+            values = self.values(tuple(key.format(**wildcards) for key in keys))
+            return values if function is None else function(values, wildcards)
+
+        return keys, per_job
+
+    def __call__(self, **declared: str | Sequence[str] | Derived) -> dict[str, Any]:
+        params: dict[str, Any] = {}
+        keys: list[str] = []
+        for name, spec in declared.items():
+            spec_keys, params[name] = self.param(spec)
+            keys.extend(spec_keys)
+        params["dvc_params"] = tuple(keys)
+        return params
 
 
 def _remove_outputs(outputs: Any) -> None:

@@ -20,7 +20,7 @@ rule fit_ar:
         samples="results/baselines/ar/samples.parquet",
     params:
         model="ar",
-        **reads(baselines=baseline_keys("ar"), seed="seed"),
+        **reads(baselines=[*BASELINE_SHARED_KEYS, "baselines.ar"], seed="seed"),
     log:
         "logs/baselines/fit_ar.log",
     benchmark:
@@ -45,7 +45,7 @@ rule fit_garch:
         conditional_volatility="results/baselines/garch/conditional_volatility.parquet",
     params:
         model="garch",
-        **reads(baselines=baseline_keys("garch"), seed="seed"),
+        **reads(baselines=[*BASELINE_SHARED_KEYS, "baselines.garch"], seed="seed"),
     log:
         "logs/baselines/fit_garch.log",
     benchmark:
@@ -69,7 +69,7 @@ rule fit_fbm:
         samples="results/baselines/fbm/samples.parquet",
     params:
         model="fbm",
-        **reads(baselines=baseline_keys("fbm"), seed="seed"),
+        **reads(baselines=[*BASELINE_SHARED_KEYS, "baselines.fbm"], seed="seed"),
     log:
         "logs/baselines/fit_fbm.log",
     benchmark:

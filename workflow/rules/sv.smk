@@ -9,14 +9,7 @@ SV_STUDY_KEYS = [f"sv.{k}" for k in config["sv"] if k != "real_data"]
 # chunk's own setting, so dropping a scheme or adding a setting reruns no other chunk.
 SV_CHUNK_KEYS = [k for k in SV_STUDY_KEYS if k not in ("sv.schemes", "sv.truth")] + [
     "sv.truth.mu", "sv.truth.h0"]
-SV_TRUTHS = registry.sv_settings(config["sv"])
-SV_SETTINGS = list(SV_TRUTHS)
-
-
-def sv_chunk_study(sv, wildcards):
-    """The chunk's study: its own setting's phi, tau^2 and n as one-element truth lists."""
-    truth = {**sv["truth"], **{k: [v] for k, v in SV_TRUTHS[wildcards.setting].items()}}
-    return {**sv, "truth": truth}
+SV_SETTINGS = list(registry.sv_settings(config["sv"]))
 SV_TABLES = ["table1", "table2", "table3", "table4"]
 SV_SECTION = "results/report/sections/30_sv.html"
 REPORT_SECTIONS.append(SV_SECTION)
@@ -35,7 +28,8 @@ rule sv_chunk:
         summary=f"{SV_DIR}/chunks/{{scheme}}/{{setting}}/chunk{{chunk}}.parquet",
         arrays=f"{SV_DIR}/chunks/{{scheme}}/{{setting}}/chunk{{chunk}}.npz",
     params:
-        **reads(sv=derived(sv_chunk_study, SV_CHUNK_KEYS), seed="seed"),
+        **reads(sv=derived(lambda sv, w: registry.sv_with_setting(sv, w.setting, config["sv"]),
+                           SV_CHUNK_KEYS), seed="seed"),
     wildcard_constraints:
         scheme=registry.wildcard_pattern(list(registry.SV_SCHEMES)),
         setting=registry.wildcard_pattern(SV_SETTINGS),
