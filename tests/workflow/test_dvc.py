@@ -193,3 +193,16 @@ def test_dvc_status_agrees(tmp_path: Path) -> None:
     status = json.loads(_run(["dvc", "status", "--json"], repo))
     assert set(status) == {"fit_ar"}
     assert {"fit_ar"} | _downstream(_stages(repo), {"fit_ar"}) == EXPECTED["baselines.ar.order"][1]
+
+
+def test_only_a_default_params_yaml_run_is_recorded(copy: Path) -> None:
+    from synthvol.config import coerce_scalars, deep_merge, load_yaml
+
+    params = coerce_scalars(load_yaml(copy / "params.yaml"))
+    quick = deep_merge(params, load_yaml(copy / "config" / "quick.yaml"))
+    lock = copy / "dvc.lock"
+    message = dvcgen.sync_after_run(quick, set(), copy)
+    assert message.startswith("DVC: not recorded (this run's params differ from params.yaml")
+    message = dvcgen.sync_after_run(params, {"results/baselines/ar/fit.json"}, copy)
+    assert message.startswith("DVC: not recorded (the run built chosen targets")
+    assert not lock.exists()
