@@ -28,7 +28,8 @@ class Entry:
     """A registered component: where it lives and, for generators, whether it draws long paths.
 
     ``long_paths`` is ``True``/``False``, or the name of a hyper-parameter that must not be
-    null for the component to draw paths longer than a window (SBTS: ``markov_order``).
+    null for the component to draw paths longer than a window (SBTS: ``markov_order``; left
+    out of params.yaml, the class's non-null default applies).
     """
 
     target: str
@@ -103,7 +104,7 @@ def wildcard_pattern(names: list[str]) -> str:
 
 def long_path_generators(generators: Mapping[str, Any]) -> list[str]:
     """The enabled generators that draw paths longer than a window (none if n_long_paths is 0)."""
-    if not generators.get("n_long_paths", 0):
+    if not generators["n_long_paths"]:
         return []
     out = []
     for name in generators["enabled"]:
