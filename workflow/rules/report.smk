@@ -1,4 +1,21 @@
-# The report: one self-contained HTML page assembled from each part's section.
+# The report: one self-contained HTML page assembled from each part's section, opening with
+# the parts' findings and closing with its provenance (commit, params, versions, machine,
+# benchmark times of each part).
+
+from pathlib import Path
+
+
+def _relative(path):
+    """A config file's path relative to the working directory when it lies inside it."""
+    path = Path(path).absolute()
+    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
+
+
+def _configfiles_in_merge_order():
+    """The Snakefile's configfile first, then each --configfile merged over it."""
+    cli = [_relative(f) for f in workflow.overwrite_configfiles]
+    own = [_relative(f) for f in workflow.configfiles]
+    return list(dict.fromkeys([f for f in own if f not in cli] + cli))
 
 
 rule report:
@@ -6,6 +23,11 @@ rule report:
         sections=REPORT_SECTIONS,
     output:
         "results/report.html",
+    params:
+        study=config,
+        configfiles=_configfiles_in_merge_order(),
+        overrides=dict(workflow.config_settings.config),
+        benchmarks="logs/benchmarks",
     log:
         "logs/report/report.log",
     benchmark:
