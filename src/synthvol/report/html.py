@@ -201,12 +201,12 @@ def table_html(frame: pd.DataFrame, caption: str = "", float_format: str | None 
         by_rule = {}
         for col, rule in best.items():
             by_rule.setdefault(BEST_RULES[rule], []).append(shown[col])
-        note = " Bold: best value — " + "; ".join(
+        note = "Bold: best value — " + "; ".join(
             f"{rule} {', '.join(cols)}" for rule, cols in by_rule.items()) + "."
     link = (f' <a class="csv" data-src="{escape(Path(csv).as_posix())}">CSV</a>'
             if csv is not None else "")
-    cap = (f"<p class='caption'>{number_placeholder('table')} {escape(caption)}"
-           f"{escape(note)}{link}</p>")
+    text = " ".join(t for t in (caption, note) if t)
+    cap = f"<p class='caption'>{number_placeholder('table')} {escape(text)}{link}</p>"
     return (f"<div class='table'{_id_attribute(anchor)}>{cap}<div class='scroll'>"
             f"<table class='data'><thead><tr>{header}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div></div>")
