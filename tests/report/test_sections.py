@@ -89,7 +89,7 @@ def test_realised_volatility_is_placed_among_the_paths() -> None:
     test = pd.DataFrame({"return": rng.normal(size=500) * 0.01})
     paths = {"ar": rng.normal(size=(40, 500)) * 0.02, "garch": rng.normal(size=(40, 500)) * 0.01}
     vol = path_volatility_table(paths, test)
-    assert list(vol["realised_percentile"])[0] == 0.0              # AR paths are twice as wild
+    assert vol["realised_percentile"].iloc[0] == 0.0              # AR paths are twice as wild
     assert 0 < vol["realised_percentile"].iloc[1] < 100
     sentence = baselines_findings({}, vol)[0][0]
     assert "AR: below every path" in sentence and "GARCH: at the " in sentence

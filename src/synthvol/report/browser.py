@@ -93,7 +93,7 @@ class DevTools:
         self.process = subprocess.Popen(
             [executable, *FLAGS, f"--user-data-dir={self._profile}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=wire_fds, close_fds=False)
+            preexec_fn=wire_fds, close_fds=False)  # noqa: PLW1509 (subprocess cannot remap fds)
         os.close(to_child_r)
         os.close(from_child_w)
         self._buffer = b""
