@@ -219,6 +219,7 @@ def screenshot(page: str | os.PathLike[str], output: str | os.PathLike[str],
     tools = DevTools(exe)
     try:
         session = _open(tools, Path(page), width, height)
+        tools.send("Emulation.setScrollbarsHidden", session, hidden=True)
         data = tools.send("Page.captureScreenshot", session, format="png")["data"]
     finally:
         tools.close()
