@@ -29,7 +29,7 @@ from synthvol.io import atomic_path
 
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", "--disable-default-apps", "--mute-audio",
+         "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
          "--remote-debugging-pipe")
 LOCAL_SCHEMES = ("data:", "file:", "about:", "blob:", "chrome:", "devtools:")
 #: Width in CSS pixels of an A4 page's printable area at 96 dpi with 1 cm margins.
@@ -219,7 +219,6 @@ def screenshot(page: str | os.PathLike[str], output: str | os.PathLike[str],
     tools = DevTools(exe)
     try:
         session = _open(tools, Path(page), width, height)
-        tools.send("Emulation.setScrollbarsHidden", session, hidden=True)
         data = tools.send("Page.captureScreenshot", session, format="png")["data"]
     finally:
         tools.close()
