@@ -102,3 +102,10 @@ def test_readme_findings_are_copied_from_the_report(fragment_files: list[Path]) 
     readme.write_text("# no markers\n")
     with pytest.raises(SynthvolError, match="no findings markers"):
         update_readme("results/report.html", readme)
+
+
+def test_config_files_are_listed_in_merge_order(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    quick = tmp_path / "config" / "quick.yaml"
+    assert prov.configfiles_in_merge_order(["params.yaml", quick], [quick, "/elsewhere/x.yaml"]) \
+        == ["params.yaml", "config/quick.yaml", "/elsewhere/x.yaml"]

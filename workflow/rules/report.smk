@@ -2,20 +2,7 @@
 # the parts' findings and closing with its provenance (commit, params, versions, machine,
 # benchmark times of each part).
 
-from pathlib import Path
-
-
-def _relative(path):
-    """A config file's path relative to the working directory when it lies inside it."""
-    path = Path(path).absolute()
-    return str(path.relative_to(Path.cwd())) if path.is_relative_to(Path.cwd()) else str(path)
-
-
-def _configfiles_in_merge_order():
-    """The Snakefile's configfile first, then each --configfile merged over it."""
-    cli = [_relative(f) for f in workflow.overwrite_configfiles]
-    own = [_relative(f) for f in workflow.configfiles]
-    return list(dict.fromkeys([f for f in own if f not in cli] + cli))
+from synthvol.report.provenance import configfiles_in_merge_order
 
 
 rule report:
@@ -25,7 +12,9 @@ rule report:
         "results/report.html",
     params:
         study=config,
-        configfiles=_configfiles_in_merge_order(),
+        configfiles=configfiles_in_merge_order(
+            workflow.configfiles, workflow.overwrite_configfiles
+        ),
         overrides=dict(workflow.config_settings.config),
         benchmarks="logs/benchmarks",
     log:

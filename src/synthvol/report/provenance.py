@@ -64,6 +64,19 @@ def _git(*args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def _relative(path: str | os.PathLike[str]) -> str:
+    full = Path(path).absolute()
+    return str(full.relative_to(Path.cwd())) if full.is_relative_to(Path.cwd()) else str(full)
+
+
+def configfiles_in_merge_order(own: Sequence[str | os.PathLike[str]],
+                               command_line: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """The Snakefile's ``configfile:`` first, then each ``--configfile`` merged over it,
+    relative to the working directory where they lie inside it."""
+    cli = [_relative(f) for f in command_line]
+    return list(dict.fromkeys([f for f in map(_relative, own) if f not in cli] + cli))
+
+
 def params_digest(params: Mapping[str, Any]) -> str:
     """SHA-256 of the effective parameters as canonical JSON (key order does not matter)."""
     text = json.dumps(params, sort_keys=True, separators=(",", ":"), default=str)
