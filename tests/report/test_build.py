@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,20 @@ def test_config_files_are_listed_in_merge_order(tmp_path: Path, monkeypatch) -> 
     quick = tmp_path / "config" / "quick.yaml"
     assert prov.configfiles_in_merge_order(["params.yaml", quick], [quick, "/elsewhere/x.yaml"]) \
         == ["params.yaml", "config/quick.yaml", "/elsewhere/x.yaml"]
+
+
+def test_gpu_is_read_from_nvidia_smi_without_importing_torch(tmp_path: Path, monkeypatch) -> None:
+    fake = tmp_path / "nvidia-smi"
+    fake.write_text("#!/bin/sh\necho 'NVIDIA H200, 143771 MiB'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert prov.machine()["GPU"] == "NVIDIA H200, 143771 MiB"
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert prov.machine()["GPU"] == "none"
+
+
+def test_building_the_report_imports_neither_torch_nor_numba() -> None:
+    code = ("import sys, synthvol.report.build as b; b.prov.package_versions(); "
+            "print(sorted(m for m in ('torch', 'numba') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
