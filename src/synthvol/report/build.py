@@ -182,7 +182,7 @@ def provenance_html(p: prov.Provenance, params: Mapping[str, Any]) -> str:
     items = [("Commit", code), ("Config files merged, in order", files),
              ("Command-line overrides", over),
              ("Effective params", f"sha256 <code>{escape(p.params_sha256)}</code>"),
-             ("Software", versions), ("Machine", host)]
+             ("Software", versions), ("Machine that built this page", host)]
     dl = "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in items)
     if p.timings:
         timing = table_html(
