@@ -110,3 +110,10 @@ def test_findings_html_is_the_shared_convention() -> None:
     block = findings_html("sv", [("Scheme V & IV lead.", "sv-table2")])
     assert block == ('<aside class="findings" data-part="sv"><ul><li><a href="#sv-table2">'
                      'Scheme V &amp; IV lead.</a></li></ul></aside>')
+
+
+def test_identifiers_read_as_the_study_names_them() -> None:
+    frame = pd.DataFrame({"source": ["lstm_attention", "real_test", "mystery"],
+                          "setting": ["phi0.99_tau20.0225_n100", "x", "y"]})
+    assert cells(table_html(frame), 0) == ["LSTM-attention", "real (test)", "mystery"]
+    assert cells(table_html(frame), 1)[0] == "φ = 0.99, τ² = 0.0225, n = 100"

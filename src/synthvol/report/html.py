@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from synthvol.report.labels import Quantity, column_label, quantity
+from synthvol.report.labels import Quantity, column_label, quantity, value_label
 
 #: Significant digits of a float column whose quantity does not say otherwise.
 DEFAULT_DIGITS = 4
@@ -150,7 +150,7 @@ def _cell_texts(column: pd.Series, fixed: str | None, digits: int) -> list[str]:
         return list(map(float_formatter(values, quantity(str(column.name))[0], digits),
                         values))
     return ["—" if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
-            else str(v) for v in column]
+            else value_label(column.name, v) for v in column]
 
 
 def table_html(frame: pd.DataFrame, caption: str = "", float_format: str | None = None,
@@ -161,7 +161,8 @@ def table_html(frame: pd.DataFrame, caption: str = "", float_format: str | None 
 
     Column headers are the registry's human labels with units
     (:mod:`synthvol.report.labels`; ``labels`` overrides single columns) and keep the raw
-    name as a tooltip. Every float column gets one number format chosen for its values
+    name as a tooltip; identifiers in text cells read as the study names them
+    (:func:`~synthvol.report.labels.value_label`). Every float column gets one number format chosen for its values
     (:func:`float_formatter`); ``float_format`` ``"{:.Ng}"`` sets the significant digits,
     any other pattern (``"{:.1f}"``) is applied to every float as is. ``best`` maps columns to
     ``"min"``, ``"max"`` or ``"abs_min"`` and marks the best value of each in bold.

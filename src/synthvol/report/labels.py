@@ -127,3 +127,26 @@ def column_label(name: object) -> str:
         return text.replace("_", " ") if "_" in text else text
     label = f"{found.label}, {qualifier}" if qualifier else found.label
     return f"{label} ({found.unit})" if found.unit else label
+
+
+#: How the study's identifiers read in a table: sources and models by their usual names.
+NAMES = {
+    "real_test": "real (test)", "real_train": "real (train)", "sbts": "SBTS",
+    "timegan": "TimeGAN", "diffusion": "DDPM", "cvae": "CVAE",
+    "lstm_attention": "LSTM-attention", "ar": "AR", "garch": "GARCH", "fbm": "fBm",
+}
+#: Columns whose values are identifiers shown through :data:`NAMES`.
+NAME_COLUMNS = ("source", "generator", "model")
+_SV_SETTING = re.compile(r"^phi(?P<phi>[-\d.e]+)_tau2(?P<tau2>[-\d.e]+)_n(?P<n>\d+)$")
+
+
+def value_label(column: object, value: object) -> str:
+    """A table cell's identifier as a reader knows it ("lstm_attention" → "LSTM-attention",
+    an SV setting "phi0.99_tau20.0225_n100" → "φ = 0.99, τ² = 0.0225, n = 100")."""
+    text = str(value)
+    setting = _SV_SETTING.match(text)
+    if setting:
+        return f"φ = {setting['phi']}, τ² = {setting['tau2']}, n = {setting['n']}"
+    if str(column) in NAME_COLUMNS:
+        return NAMES.get(text, text)
+    return text
