@@ -6,10 +6,15 @@ CORES ?= 2
 .PHONY: setup study quick test lint dag dvc dvc-check clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
+	@echo "setup 1/3: virtual environment $(VENV) (python3 -m venv)"
 	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt -e .
+	@echo "setup 2/3: upgrading pip"
+	$(PY) -m pip install --progress-bar off --upgrade pip
+	@echo "setup 3/3: the pinned packages of requirements.txt (torch's CPU build is the largest,"
+	@echo "           several minutes on a slow link) and synthvol itself, editable"
+	$(PY) -m pip install --progress-bar off -r requirements.txt -e .
 	touch $@
+	@echo "setup done: activate with . $(VENV)/bin/activate"
 
 setup: $(VENV)/.installed          ## virtual environment with pinned dependencies
 

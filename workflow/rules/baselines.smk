@@ -95,6 +95,9 @@ rule baselines_report_section:
         returns=f"{PREPARED}/returns.parquet",
     output:
         section="results/report/sections/15_baselines.html",
+        fits_table="results/baselines/tables/fits.csv",
+        coverage_table="results/baselines/tables/coverage.csv",
+        path_volatility_table="results/baselines/tables/path_volatility.csv",
         forecasts=report(
             "results/baselines/figures/forecasts.png",
             category="Baselines",

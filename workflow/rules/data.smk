@@ -46,6 +46,7 @@ rule data_report_section:
             category="Data",
             caption="../report/data_hist.rst",
         ),
+        summary="results/data/tables/return_summary.csv",
         section="results/report/sections/10_data.html",
     log:
         "logs/data/report_section.log",

@@ -1,4 +1,8 @@
-# The report: one self-contained HTML page assembled from each part's section.
+# The report: one self-contained HTML page assembled from each part's section, opening with
+# the parts' findings and closing with its provenance (commit, params, versions, machine,
+# benchmark times of each part).
+
+from synthvol.report.provenance import configfiles_in_merge_order
 
 
 rule report:
@@ -6,6 +10,13 @@ rule report:
         sections=REPORT_SECTIONS,
     output:
         "results/report.html",
+    params:
+        study=config,
+        configfiles=configfiles_in_merge_order(
+            workflow.configfiles, workflow.overwrite_configfiles
+        ),
+        overrides=dict(workflow.config_settings.config),
+        benchmarks="logs/benchmarks",
     log:
         "logs/report/report.log",
     benchmark:

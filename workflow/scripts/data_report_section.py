@@ -6,7 +6,8 @@ from synthvol.workflow import run_rule
 
 def main(smk):
     write_data_section(smk.input.returns, smk.input.train, smk.input.test, smk.input.summary,
-                       smk.output.series, smk.output.hist, smk.output.section)
+                       smk.output.series, smk.output.hist, smk.output.summary,
+                       smk.output.section)
 
 
 run_rule(main, snakemake)  # noqa: F821
