@@ -38,7 +38,7 @@ SEPARATORS = (",", ";", "\t", "|")
 _SUFFIX = {"K": 1e3, "M": 1e6, "B": 1e9, "T": 1e12}
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 # investing.com's summary line under the table: "Highest: 6,635.28","Lowest: …", or 最高: ….
-_FOOTER = re.compile(r"^\s*(Highest|Lowest|最高|最低)\s*[:：]")
+_FOOTER = re.compile(r"^\s*(?:Highest|Lowest|最高|最低)\s*[:：]")
 _SNIFF_LINES = 200
 
 # Date layouts recognised without data.date_format: a pattern for the whole cell and the
@@ -55,7 +55,7 @@ _DATE_LAYOUTS = (
     ("dd-Mon-yyyy", re.compile(r"\d{1,2}-[A-Za-z]{3}-\d{4}"), ("%d-%b-%Y",)),
     ("dd Mon yyyy", re.compile(r"\d{1,2} [A-Za-z]{3,9} \d{4}"), ("%d %b %Y", "%d %B %Y")),
 )
-_DAY_MONTH = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{4}|\d{2})")
+_DAY_MONTH = re.compile(r"(\d{1,2})([./-])(\d{1,2})([./-])(\d{4}|\d{2})")
 
 
 @dataclass(frozen=True)
@@ -197,30 +197,32 @@ def parse_prices(cells: pd.Series, rows: np.ndarray, column: str, path: Path) ->
     text = (cells.str.strip().str.replace("\u00a0", "", regex=False)
             .str.replace(" ", "", regex=False).str.replace("'", "", regex=False))
     unsigned = text.str.replace(r"^[+-]", "", regex=True)
-    eu = unsigned.str.fullmatch(_EU_ONLY)
-    us = unsigned.str.fullmatch(_US_ONLY)
+    eu = unsigned.str.fullmatch(_EU_ONLY.pattern)
+    us = unsigned.str.fullmatch(_US_ONLY.pattern)
     if eu.any() and us.any():
         i, j = _first(eu), _first(us)
         raise DataError(f"{path}: column '{column}': mixed number formats, "
                         f"{cells.iloc[i]!r} (row {rows[i]}) and {cells.iloc[j]!r} "
                         f"(row {rows[j]})")
     if not eu.any() and not us.any():
-        ambiguous = unsigned.str.fullmatch(_EITHER)
+        ambiguous = unsigned.str.fullmatch(_EITHER.pattern)
         if ambiguous.any():
             i = _first(ambiguous)
             raise DataError(f"{path}: row {rows[i]}, column '{column}': {cells.iloc[i]!r} "
                             f"could be a thousands or a decimal separator, and no other "
                             f"price in the column tells which")
-    if eu.any():
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    else:
-        text = text.str.replace(",", "", regex=False)
-    well_formed = text.str.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+    grouped, decimal = (r"\.", ",") if eu.any() else (",", r"\.")
+    well_formed = text.str.fullmatch(rf"[+-]?(\d{{1,3}}({grouped}\d{{3}})+|\d+)({decimal}\d+)?"
+                                     r"|[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
     if not well_formed.all():
         i = _first(~well_formed)
         what = "missing price" if not cells.iloc[i].strip() else "unparseable price"
         raise DataError(f"{path}: row {rows[i]}, column '{column}': {what} "
                         f"{cells.iloc[i]!r}")
+    if eu.any():
+        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    else:
+        text = text.str.replace(",", "", regex=False)
     prices = text.astype(np.float64).to_numpy()
     nonpositive = ~(prices > 0)
     if nonpositive.any():
@@ -238,8 +240,8 @@ def _day_month_format(text: pd.Series, rows: np.ndarray, column: str, path: Path
     Day first is certain when some first number is above 12, month first when some second
     number is; neither is a guess the loader will make.
     """
-    parts = text.str.extract(_DAY_MONTH)
-    shape = parts[1] + parts[3].str.len().astype(str)
+    parts = text.str.extract(_DAY_MONTH.pattern)
+    shape = parts[1] + parts[3] + parts[4].str.len().astype(str)
     if shape.nunique() > 1:
         j = _first(shape != shape.iloc[0])
         raise DataError(f"{path}: column '{column}': mixed date formats, {text.iloc[0]!r} "
@@ -247,7 +249,10 @@ def _day_month_format(text: pd.Series, rows: np.ndarray, column: str, path: Path
                         f"column one format")
     first, second = parts[0].astype(int), parts[2].astype(int)
     day_first, month_first = first > 12, second > 12
-    sep, year = parts[1].iloc[0], "%Y" if len(parts[3].iloc[0]) == 4 else "%y"
+    if parts[1].iloc[0] != parts[3].iloc[0]:
+        raise DataError(f"{path}: row {rows[0]}, column '{column}': unparseable date "
+                        f"{text.iloc[0]!r}")
+    sep, year = parts[1].iloc[0], "%Y" if len(parts[4].iloc[0]) == 4 else "%y"
     if day_first.any() and month_first.any():
         i, j = _first(day_first), _first(month_first)
         raise DataError(f"{path}: column '{column}': mixed date formats, day first "
@@ -282,9 +287,8 @@ def parse_dates(cells: pd.Series, rows: np.ndarray, column: str, path: Path,
     two layouts are refused as mixed formats, naming a cell of each.
     """
     text = cells.str.strip()
-    cn = text.str.match(_CN_DATE)
-    if cn.any():
-        text = text.where(~cn, text.str.replace(_CN_DATE, r"\1-\2-\3", regex=True))
+    if text.str.contains("年", regex=False).any():
+        text = text.str.replace(_CN_DATE.pattern, r"\1-\2-\3", regex=True)
     if date_format is not None:
         formats: tuple[str, ...] = (date_format,)
     else:
@@ -293,7 +297,7 @@ def parse_dates(cells: pd.Series, rows: np.ndarray, column: str, path: Path,
             raise DataError(f"{path}: row {rows[0]}, column '{column}': unparseable date "
                             f"{cells.iloc[0]!r} (set data.date_format if it is a date)")
         name, pattern, layout_formats = layout
-        other = ~text.str.fullmatch(pattern)
+        other = ~text.str.fullmatch(pattern.pattern)
         if other.any():
             j = _first(other)
             second = _layout(text.iloc[j])
@@ -359,7 +363,7 @@ def _read_table(path: Path) -> tuple[pd.DataFrame, np.ndarray]:
     logger = get_logger("data")
     logger.info("%s: %s, separator %r, %d rows", path, encoding, sep, len(frame))
     if len(frame):
-        footer = frame.iloc[:, 0].str.match(_FOOTER).to_numpy()
+        footer = frame.iloc[:, 0].str.contains(_FOOTER.pattern).to_numpy()
         if footer.any():
             first = int(np.flatnonzero(footer)[0])
             if not footer[first:].all():
