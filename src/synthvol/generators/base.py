@@ -121,8 +121,10 @@ class Generator(ABC):
         """Write a weights-only checkpoint atomically."""
         checkpoint = {"name": self.name, "seed": self.seed, "hyper": self.hyper,
                       "shape": list(self.shape or ()), "state": self.state_dict()}
-        with atomic_path(path) as tmp:
-            torch.save(checkpoint, tmp)
+        # Saved through a file object: torch names the archive inside after a path's stem,
+        # which for the random temporary name would make every checkpoint's bytes differ.
+        with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+            torch.save(checkpoint, fh)
 
 
 def generator_class(name: str) -> type[Generator]:
