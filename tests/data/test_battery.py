@@ -22,6 +22,7 @@ from synthvol.errors import DataError
 
 N = 80
 DATES = pd.bdate_range("2021-01-04", periods=N)            # 4 Jan - 23 Apr 2021: days > 12
+AUTUMN = pd.bdate_range("2021-08-02", periods=N)          # 2021年11月19日 … 2021年8月2日
 PRICES = np.array([round(950 + 3.17 * i + (i % 7) * 1.01, 2) for i in range(N)])
 assert PRICES.min() < 1000 < PRICES.max()                  # thousands separators appear
 
@@ -128,6 +129,10 @@ CASES = [
          lambda: csv_bytes(CN_HEADER, [[q(cn_date(DATES[N - 1 - i])), *r[1:]]
                                        for i, r in enumerate(investing_cn())],
                            encoding="utf-8-sig")),
+    Case("investing_cn_chinese_dates_two_digit_months",
+         lambda: csv_bytes(CN_HEADER, [[q(cn_date(AUTUMN[N - 1 - i])), *r[1:]]
+                                       for i, r in enumerate(investing_cn())],
+                           encoding="utf-8-sig"), dates=tuple(AUTUMN)),
     Case("investing_cn_footer", lambda: csv_bytes(CN_HEADER, investing_cn(),
                                                   encoding="utf-8-sig", tail=CN_FOOTER)),
     Case("investing_en_mm_dd_yyyy", lambda: csv_bytes(EN_HEADER, en_rows("%m/%d/%Y"))),

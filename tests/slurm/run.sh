@@ -52,11 +52,12 @@ partition=()
 [[ -n ${SLURM_PARTITION:-} ]] && partition=(--default-resources "slurm_partition=$SLURM_PARTITION")
 
 start=$(date +%s)
-(cd "$work/local" && snakemake --cores "$(nproc)" --quiet rules --configfile "${study[@]}" \
+# Each run imports the package from its own copy, whatever the venv's editable install says.
+(cd "$work/local" && PYTHONPATH="$work/local/src" snakemake --cores "$(nproc)" --quiet rules --configfile "${study[@]}" \
     > "$work/local.log" 2>&1) || { tail -n 40 "$work/local.log"; exit 1; }
 local_s=$(( $(date +%s) - start ))
 start=$(date +%s)
-(cd "$work/slurm" && snakemake --profile profiles/slurm "${partition[@]}" \
+(cd "$work/slurm" && PYTHONPATH="$work/slurm/src" snakemake --profile profiles/slurm "${partition[@]}" \
     --configfile "${study[@]}" > "$work/slurm.log" 2>&1) \
     || { tail -n 60 "$work/slurm.log"; exit 1; }
 slurm_s=$(( $(date +%s) - start ))

@@ -44,9 +44,8 @@ _SNIFF_LINES = 200
 # Date layouts recognised without data.date_format: a pattern for the whole cell and the
 # strptime formats tried in turn (the numeric day/month layout is resolved separately).
 _DATE_LAYOUTS = (
-    ("yyyy-mm-dd", re.compile(r"\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
+    ("yyyy-mm-dd", re.compile(r"\d{4}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?"
                               r"(Z|[+-]\d{2}:?\d{2})?)?"), ("ISO8601",)),
-    ("yyyy-m-d", re.compile(r"\d{4}-\d{1,2}-\d{1,2}"), ("%Y-%m-%d",)),
     ("yyyy/mm/dd", re.compile(r"\d{4}/\d{1,2}/\d{1,2}"), ("%Y/%m/%d",)),
     ("yyyy.mm.dd", re.compile(r"\d{4}\.\d{1,2}\.\d{1,2}"), ("%Y.%m.%d",)),
     ("yyyymmdd", re.compile(r"(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])"), ("%Y%m%d",)),
