@@ -4,8 +4,8 @@
 
 A file counts as equal when its bytes are, or when it is equal value for value (no
 tolerance) once the fields that time the run itself are left out: JSON keys and table
-columns named ``seconds``, ``*_seconds`` or ``seconds_*``. Prints one line per file that
-differs or is missing, a summary, and exits 1 on any difference.
+columns named ``seconds``, ``*_seconds``, ``seconds_*`` or ``*_per_second``. Prints
+one line per file that differs or is missing, a summary, and exits 1 on any difference.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pandas as pd
 
 TABLES = (".csv", ".parquet", ".json")
 ROOTS = ("data/prepared", "results")
-TIMING = re.compile(r"(^|_)seconds($|_)")
+TIMING = re.compile(r"(^|_)seconds?($|_)")    # seconds, *_seconds, draws_per_second
 
 
 def _tables(run: Path) -> set[str]:
