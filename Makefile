@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CORES ?= 2
 
-.PHONY: setup study quick test lint dag dvc dvc-check clean
+.PHONY: setup study quick test test-slurm lint dag dvc dvc-check clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@echo "setup 1/3: virtual environment $(VENV) (python3 -m venv)"
@@ -26,6 +26,9 @@ quick: setup                       ## the quick size, for trying things out
 
 test: setup                        ## the test suite
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m pytest
+
+test-slurm: setup                  ## quick study on a one-node SLURM cluster vs locally (root; see README)
+	VENV=$(VENV) tests/slurm/run.sh
 
 lint: setup                        ## workflow lint
 	$(VENV)/bin/snakemake --lint

@@ -14,3 +14,7 @@ class ConfigError(SynthvolError):
 
 class DataError(SynthvolError):
     """An input file failed validation; the message names the file, row and column."""
+
+
+class OutputError(SynthvolError):
+    """An output could not be written (disk full, no permission); the message names it."""

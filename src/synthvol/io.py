@@ -1,12 +1,16 @@
 """Atomic output writers: every file appears whole or not at all.
 
-Each writer writes to a temporary file in the target's directory and renames it into
-place, so an interrupted or failed job never leaves a truncated output behind.
+Each writer writes to a temporary file ``.<name>.<random>.tmp`` in the target's directory and
+renames it into place, so an interrupted or failed job never leaves a truncated output
+behind. A write that the system refuses (disk full, no permission) raises
+:class:`~synthvol.errors.OutputError` naming the target; a temporary file that a killed job
+left behind is removed by :func:`remove_stale_temporaries` when its target is next written.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import tempfile
@@ -17,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from synthvol.errors import OutputError
 
 _UMASK = os.umask(0)
 os.umask(_UMASK)
@@ -26,17 +31,32 @@ os.umask(_UMASK)
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                        dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
         os.chmod(tmp, 0o666 & ~_UMASK)       # mkstemp creates 0600; give the usual mode
         os.replace(tmp, target)
+    except OSError as exc:
+        reason = exc.strerror or str(exc).splitlines()[0]
+        raise OutputError(f"{target}: cannot write: {reason}") from exc
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        tmp.unlink(missing_ok=True)
+
+
+def remove_stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:
+    """Delete the temporary files of earlier, interrupted writes of ``path``; return them."""
+    target = Path(path)
+    stale = sorted(target.parent.glob(f".{glob.escape(target.name)}.*.tmp"))
+    for tmp in stale:
+        tmp.unlink(missing_ok=True)
+    return stale
 
 
 def _json_default(obj: Any) -> Any:
