@@ -12,13 +12,14 @@ from synthvol.sv.diagnostics import (
     gelman_rubin,
     inefficiency_factor,
 )
-from synthvol.sv.model import SCHEMES, Priors, simulate_sv
+from synthvol.sv.model import SCHEMES, Priors, StochvolPriors, simulate_sv
 from synthvol.sv.samplers import SamplerResult, run_sampler
 
 __all__ = [
     "SCHEMES",
     "Priors",
     "SamplerResult",
+    "StochvolPriors",
     "autocorrelation",
     "effective_sample_size",
     "gelman_rubin",

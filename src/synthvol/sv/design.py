@@ -17,7 +17,7 @@ import numpy as np
 
 from synthvol.errors import ConfigError
 from synthvol.seeds import derive_seed, rng
-from synthvol.sv.model import Priors, simulate_sv
+from synthvol.sv.model import Priors, StochvolPriors, priors_from_params, simulate_sv
 from synthvol.sv.samplers import Tuning
 
 
@@ -85,8 +85,8 @@ def starting_points(sv: Mapping[str, Any]) -> np.ndarray:
     return np.array(rows, dtype=np.float64)
 
 
-def priors(sv: Mapping[str, Any]) -> Priors:
-    return Priors.from_params(sv["prior"])
+def priors(sv: Mapping[str, Any]) -> Priors | StochvolPriors:
+    return priors_from_params(sv["prior"])
 
 
 def tuning(sv: Mapping[str, Any]) -> Tuning:

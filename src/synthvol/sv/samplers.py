@@ -26,9 +26,11 @@ import numpy as np
 
 from synthvol.errors import ConfigError, DataError
 from synthvol.sv import kernels
-from synthvol.sv.model import SCHEMES, Priors, log_squared, mixture_for
+from synthvol.sv.model import SCHEMES, Priors, StochvolPriors, log_squared, mixture_for
 
 PARAMETER_NAMES = ("mu", "phi", "tau2")
+
+_FAMILIES = {"paper": kernels.PAPER_PRIOR, "stochvol": kernels.STOCHVOL_PRIOR}
 
 _CODES = {"I": kernels.RW_METROPOLIS, "II": kernels.INDEPENDENCE_MH, "III": kernels.BLOCK_FFBS,
           "IV": kernels.BLOCK_FFBS, "V": kernels.BLOCK_FFBS}
@@ -72,11 +74,12 @@ def warm_up() -> None:
     """Compile (or load from cache) the kernels, so that no timed run pays for it."""
     y = np.linspace(-1.0, 1.0, 10)
     inits = np.array([[0.0, 0.5, 0.1], [0.0, 0.9, 0.2]])
-    for scheme in SCHEMES:
-        run_sampler(y, scheme, Priors(), inits, 2, 10, 0)
+    for priors in (Priors(), StochvolPriors()):
+        for scheme in SCHEMES:
+            run_sampler(y, scheme, priors, inits, 2, 10, 0)
 
 
-def run_sampler(y: np.ndarray, scheme: str, priors: Priors, inits: np.ndarray,
+def run_sampler(y: np.ndarray, scheme: str, priors: Priors | StochvolPriors, inits: np.ndarray,
                 n_burn: int, n_keep: int, seed: int,
                 state_index: Sequence[int] | None = None,
                 tuning: Tuning = Tuning(), log_offset: float = 1e-4) -> SamplerResult:
@@ -85,6 +88,8 @@ def run_sampler(y: np.ndarray, scheme: str, priors: Priors, inits: np.ndarray,
     ``inits`` is a (chains, 3) array of starting (mu, phi, tau2); ``state_index`` lists
     the states h_t (0..n) whose draws are kept (default: h_n). ``log_offset`` sets the
     offset in log(y^2 + c) of the block schemes (see :func:`synthvol.sv.model.log_squared`).
+    ``priors`` is either family (:class:`Priors`, :class:`StochvolPriors`); ``seed``
+    seeds the one PCG64 generator all chains draw from.
     """
     if scheme not in SCHEMES:
         raise ConfigError(f"sv.schemes: unknown scheme {scheme!r} (known: {', '.join(SCHEMES)})")
@@ -108,8 +113,8 @@ def run_sampler(y: np.ndarray, scheme: str, priors: Priors, inits: np.ndarray,
         ystar = y
     start = time.perf_counter()
     params, states, acceptance, steps = kernels.run_chains(
-        code, scheme == "V", y, ystar, mixture.weights, mixture.means, mixture.variances,
-        priors.as_array(), inits, int(n_burn), int(n_keep), index, int(seed),
+        code, scheme == "V", _FAMILIES[priors.family], y, ystar, mixture.weights, mixture.means, mixture.variances,
+        priors.as_array(), inits, int(n_burn), int(n_keep), index, np.random.default_rng(int(seed)),
         int(tuning.every), float(tuning.accept_low), float(tuning.accept_high))
     seconds = time.perf_counter() - start
     return SamplerResult(
