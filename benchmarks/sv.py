@@ -24,10 +24,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ["NUMBA_NUM_THREADS"] = "1"
@@ -37,9 +37,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-R_SCRIPT = Path(__file__).with_name("sv_stochvol.R")
-TRUTH = {"mu": -0.00645, "phi": 0.99, "tau2": 0.0225, "h0": 0.0}
+#: The quantities compared (stochvol's sigma is the project's tau).
 QUANTITIES = ("mu", "phi", "sigma", "h_n")
+TRUTH = {"mu": -0.00645, "phi": 0.99, "tau2": 0.0225, "h0": 0.0}
 
 
 def simulated_series(n: int, seed: int) -> np.ndarray:
@@ -51,8 +51,16 @@ def simulated_series(n: int, seed: int) -> np.ndarray:
     return y
 
 
+@dataclass(frozen=True)
+class ChainRun:
+    """One chain of the project's samplers: sampler seconds and the kept draws."""
+
+    seconds: float
+    draws: dict[str, np.ndarray]
+
+
 def project_run(y: np.ndarray, scheme: str, family: str, burnin: int, draws: int,
-                seed: int) -> dict[str, object]:
+                seed: int) -> ChainRun:
     """One chain of the project's ``scheme``: sampler seconds and the kept draws."""
     from synthvol.sv.model import Priors
     from synthvol.sv.samplers import run_sampler
@@ -64,46 +72,10 @@ def project_run(y: np.ndarray, scheme: str, family: str, burnin: int, draws: int
         priors = Priors()
     inits = np.array([[0.0, 0.9, 0.09]])
     result = run_sampler(y, scheme, priors, inits, burnin, draws, seed)
-    return {"seconds": result.seconds,
-            "draws": {"mu": result.params["mu"][0], "phi": result.params["phi"][0],
-                      "sigma": np.sqrt(result.params["tau2"][0]),
-                      "h_n": result.states[0, :, 0]}}
-
-
-def stochvol_available(r_libs: str | None) -> str | None:
-    """None when Rscript and stochvol load; otherwise why not."""
-    if shutil.which("Rscript") is None:
-        return "Rscript not on PATH"
-    done = subprocess.run(["Rscript", "-e", "library(stochvol)"], env=_r_env(r_libs),
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        return f"R package stochvol not loadable (R_LIBS={r_libs}): {done.stderr.strip()[:200]}"
-    return None
-
-
-def _r_env(r_libs: str | None) -> dict[str, str]:
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    if r_libs:
-        env["R_LIBS"] = r_libs
-    return env
-
-
-def stochvol_run(y: np.ndarray, burnin: int, draws: int, seed: int, r_libs: str | None,
-                 workdir: Path, prior=None) -> dict[str, object]:
-    """One chain of R stochvol's svsample (subprocess): its $runtime and kept draws."""
-    from synthvol.sv.model import StochvolPriors
-
-    prior = prior or StochvolPriors()
-    data, out = workdir / "y.csv", workdir / "draws.csv"
-    pd.DataFrame({"y": y}).to_csv(data, index=False, float_format="%.17g")
-    cmd = ["Rscript", str(R_SCRIPT), str(data), str(out), str(draws), str(burnin), str(seed),
-           repr(prior.mu_mean), repr(float(np.sqrt(prior.mu_var))), repr(prior.phi_a),
-           repr(prior.phi_b), repr(prior.sigma2_scale)]
-    subprocess.run(cmd, env=_r_env(r_libs), check=True, capture_output=True, text=True)
-    header = out.read_text().splitlines()[0].split()
-    frame = pd.read_csv(out, comment="#")
-    return {"seconds": float(header[2]), "version": f"stochvol {header[4]}, R {header[6]}",
-            "draws": {q: frame[q].to_numpy() for q in QUANTITIES}}
+    return ChainRun(result.seconds,
+                    {"mu": result.params["mu"][0], "phi": result.params["phi"][0],
+                     "sigma": np.sqrt(result.params["tau2"][0]),
+                     "h_n": result.states[0, :, 0]})
 
 
 def ess(draws: np.ndarray) -> float:
@@ -112,12 +84,12 @@ def ess(draws: np.ndarray) -> float:
     return effective_sample_size(draws[None, :])
 
 
-def summarise(runs: list[dict[str, object]], sweeps: int) -> dict[str, float]:
+def summarise(runs: list, sweeps: int) -> dict[str, float]:
     """Best sweeps/s and ESS/s (median ESS over rounds x best speed) of one sampler."""
-    best = min(float(r["seconds"]) for r in runs)
+    best = min(r.seconds for r in runs)
     out = {"sweeps_per_second": sweeps / best}
     for q in QUANTITIES:
-        median_ess = float(np.median([ess(r["draws"][q]) for r in runs]))
+        median_ess = float(np.median([ess(r.draws[q]) for r in runs]))
         out[f"ess_{q}"] = median_ess
         out[f"ess_per_second_{q}"] = median_ess / best
     return out
@@ -125,9 +97,10 @@ def summarise(runs: list[dict[str, object]], sweeps: int) -> dict[str, float]:
 
 def side_by_side(sizes, schemes, rounds, burnin, draws, r_libs, log) -> pd.DataFrame:
     """The alternating rounds against stochvol; one row per (scheme, n)."""
+    from synthvol.sv.rstochvol import run_stochvol, unavailable_reason
     from synthvol.sv.samplers import warm_up
 
-    why_not = stochvol_available(r_libs)
+    why_not = unavailable_reason(r_libs)
     if why_not:
         log(f"R stochvol not available ({why_not}): writing the project's own speeds only")
     log("compiling numba kernels...")
@@ -136,20 +109,18 @@ def side_by_side(sizes, schemes, rounds, burnin, draws, r_libs, log) -> pd.DataF
     ours: dict[tuple[str, int], list] = {}
     theirs: dict[int, list] = {}
     version = ""
-    with tempfile.TemporaryDirectory() as tmp:
-        for r in range(rounds):
-            for n in sizes:
-                y = simulated_series(n, 1)
-                if not why_not:
-                    run = stochvol_run(y, burnin, draws, r + 1, r_libs, Path(tmp))
-                    version = str(run["version"])
-                    theirs.setdefault(n, []).append(run)
-                    log(f"round {r + 1} n={n} stochvol: {sweeps / run['seconds']:,.0f} sweeps/s")
-                for scheme in schemes:
-                    run = project_run(y, scheme, "stochvol", burnin, draws, r + 1)
-                    ours.setdefault((scheme, n), []).append(run)
-                    log(f"round {r + 1} n={n} scheme {scheme}: "
-                        f"{sweeps / run['seconds']:,.0f} sweeps/s")
+    for r in range(rounds):
+        for n in sizes:
+            y = simulated_series(n, 1)
+            if not why_not:
+                run = run_stochvol(y, burnin, draws, r + 1, r_libs=r_libs)
+                version = run.version
+                theirs.setdefault(n, []).append(run)
+                log(f"round {r + 1} n={n} stochvol: {sweeps / run.seconds:,.0f} sweeps/s")
+            for scheme in schemes:
+                run = project_run(y, scheme, "stochvol", burnin, draws, r + 1)
+                ours.setdefault((scheme, n), []).append(run)
+                log(f"round {r + 1} n={n} scheme {scheme}: {sweeps / run.seconds:,.0f} sweeps/s")
     rows = []
     for (scheme, n), runs in ours.items():
         row = {"scheme": scheme, "n": n, "burnin": burnin, "draws": draws, "rounds": rounds,
@@ -178,7 +149,7 @@ def worker(args: argparse.Namespace) -> None:
     for scheme in args.schemes:
         for n in args.sizes:
             y = simulated_series(n, 1)
-            seconds = project_run(y, scheme, "paper", args.burnin, args.draws, 1)["seconds"]
+            seconds = project_run(y, scheme, "paper", args.burnin, args.draws, 1).seconds
             best[f"{scheme}|{n}"] = sweeps / seconds
     print(json.dumps(best))
 

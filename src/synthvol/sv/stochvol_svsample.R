@@ -1,7 +1,6 @@
-# Run R stochvol's svsample on one series; used by benchmarks/sv.py and by
-# tests/sv/data/make_stochvol_reference.py.
+# Run R stochvol's svsample on one series (called by synthvol.sv.rstochvol).
 #
-#   Rscript sv_stochvol.R y.csv out.csv draws burnin seed mu_mean mu_sd phi_a phi_b sigma2_scale
+#   Rscript stochvol_svsample.R y.csv out.csv draws burnin seed mu_mean mu_sd phi_a phi_b sigma2_scale
 #
 # y.csv: one column "y". out.csv: the kept draws of mu, phi, sigma and h_n, one row each;
 # the first line of out.csv is a comment "# runtime <seconds> stochvol <version>", the
