@@ -201,18 +201,29 @@ def _draw_initial_state(h, h0_mean, h0_var, mu, phi, tau2, generator):
 
 
 @njit(cache=True)
-def single_site_sweep(h, y2, mu, phi, tau2, independence, step, generator):
-    """One sweep of single-move Metropolis updates of h_1..n; returns the acceptances.
+def random_walk_sweep(h, y2, mu, phi, tau2, step, normals, exponentials, proposals,
+                      exp_neg, bits):
+    """Scheme I: one sweep of single-move random-walk Metropolis updates of h_1..n;
+    returns the number accepted.
 
     The AR(1) neighbours give h_t a N(m_t, C_t) prior; the target multiplies it by
-    exp(-h_t/2 - y_t^2 exp(-h_t)/2). ``independence`` False: random walk with sd
-    ``step * sqrt(C_t)`` (scheme I). True: the Kim-Shephard-Chib independence proposal
-    from the first-order expansion of exp(-h_t) around m_t (scheme II).
+    exp(-h_t/2 - y_t^2 exp(-h_t)/2). The proposal h_t + step sqrt(C_t) z_t does not depend
+    on this sweep's earlier updates, so all proposals and the exp(-h) of proposals and
+    current states are computed first, in one vectorised exp; u_t = exp(-E_t) with
+    ``exponentials`` E_t standard exponential.
     """
     n = h.shape[0] - 1
-    accepted = 0
     inner_var = tau2 / (1.0 + phi * phi)
     inner_factor = phi / (1.0 + phi * phi)
+    inner_sd = step * math.sqrt(inner_var)
+    for t in range(1, n):
+        proposals[t - 1] = h[t] + inner_sd * normals[t - 1]
+    proposals[n - 1] = h[n] + step * math.sqrt(tau2) * normals[n - 1]
+    for i in range(n):
+        exp_neg[i] = -proposals[i]
+        exp_neg[n + i] = -h[i + 1]
+    exp_in_place(exp_neg, bits)
+    accepted = 0
     for t in range(1, n + 1):
         if t < n:
             m = mu + inner_factor * ((h[t - 1] - mu) + (h[t + 1] - mu))
@@ -221,18 +232,48 @@ def single_site_sweep(h, y2, mu, phi, tau2, independence, step, generator):
             m = mu + phi * (h[t - 1] - mu)
             c = tau2
         current = h[t]
-        ysq = y2[t - 1]
-        if independence:
-            em = math.exp(-m)
-            proposal = m + 0.5 * c * (ysq * em - 1.0) + math.sqrt(c) * generator.standard_normal()
-            log_ratio = (-0.5 * ysq * (math.exp(-proposal) - em * (1.0 - (proposal - m)))
-                         + 0.5 * ysq * (math.exp(-current) - em * (1.0 - (current - m))))
+        proposal = proposals[t - 1]
+        log_ratio = (-0.5 * (proposal - current)
+                     - 0.5 * y2[t - 1] * (exp_neg[t - 1] - exp_neg[n + t - 1])
+                     - ((proposal - m) ** 2 - (current - m) ** 2) / (2.0 * c))
+        if log_ratio > -exponentials[t - 1]:
+            h[t] = proposal
+            accepted += 1
+    return accepted
+
+
+@njit(cache=True)
+def independence_sweep(h, y2, mu, phi, tau2, normals, exponentials, exp_neg, bits):
+    """Scheme II: one sweep of single-move independence MH updates of h_1..n with the
+    Kim-Shephard-Chib proposal N(m_t + C_t (y_t^2 exp(-m_t) - 1)/2, C_t), from the
+    first-order expansion of exp(-h_t) around the prior mean m_t; returns the number
+    accepted. exp(-h_t) of the current states is computed first, in one vectorised exp
+    (``exp_neg``, ``bits``: work arrays of at least n)."""
+    n = h.shape[0] - 1
+    inner_var = tau2 / (1.0 + phi * phi)
+    inner_factor = phi / (1.0 + phi * phi)
+    inner_sd = math.sqrt(inner_var)
+    last_sd = math.sqrt(tau2)
+    current_exp = exp_neg[:n]
+    for i in range(n):
+        current_exp[i] = -h[i + 1]
+    exp_in_place(current_exp, bits[:n])
+    accepted = 0
+    for t in range(1, n + 1):
+        if t < n:
+            m = mu + inner_factor * ((h[t - 1] - mu) + (h[t + 1] - mu))
+            c = inner_var
+            sd = inner_sd
         else:
-            proposal = current + step * math.sqrt(c) * generator.standard_normal()
-            log_ratio = (-0.5 * (proposal - current)
-                         - 0.5 * ysq * (math.exp(-proposal) - math.exp(-current))
-                         - ((proposal - m) ** 2 - (current - m) ** 2) / (2.0 * c))
-        if log_ratio >= 0.0 or math.log(generator.random()) < log_ratio:
+            m = mu + phi * (h[t - 1] - mu)
+            c = tau2
+            sd = last_sd
+        ysq = y2[t - 1]
+        em = math.exp(-m)
+        proposal = m + 0.5 * c * (ysq * em - 1.0) + sd * normals[t - 1]
+        log_ratio = (-0.5 * ysq * (math.exp(-proposal) - em * (1.0 - (proposal - m)))
+                     + 0.5 * ysq * (current_exp[t - 1] - em * (1.0 - (h[t] - m))))
+        if log_ratio > -exponentials[t - 1]:
             h[t] = proposal
             accepted += 1
     return accepted
@@ -423,6 +464,9 @@ def run_chains(scheme, asis, family, y, ystar, mix_weights, mix_means, mix_varia
     inverse_variances = 1.0 / mix_variances
     work = np.empty(n_components * n)
     bits = np.empty(n_components * n, dtype=np.int64)
+    proposals = np.empty(n)
+    exp_neg = np.empty(2 * n)
+    exp_bits = np.empty(2 * n, dtype=np.int64)
     target = 0.5 * (accept_low + accept_high)
     for c in range(n_chains):
         mu, phi, tau2 = inits[c, 0], inits[c, 1], inits[c, 2]
@@ -439,9 +483,16 @@ def run_chains(scheme, asis, family, y, ystar, mix_weights, mix_means, mix_varia
                 ffbs(h, ystar, s, mix_means, mix_variances, mu, phi, tau2, h0_mean, h0_var,
                      generator.standard_normal(n + 1), fm, fc, back_gain, back_sd)
                 moved = 0
+            elif scheme == RW_METROPOLIS:
+                moved = random_walk_sweep(h, y2, mu, phi, tau2, step,
+                                          generator.standard_normal(n),
+                                          generator.standard_exponential(n), proposals,
+                                          exp_neg, exp_bits)
+                _draw_initial_state(h, h0_mean, h0_var, mu, phi, tau2, generator)
             else:
-                moved = single_site_sweep(h, y2, mu, phi, tau2, scheme == INDEPENDENCE_MH,
-                                          step, generator)
+                moved = independence_sweep(h, y2, mu, phi, tau2, generator.standard_normal(n),
+                                           generator.standard_exponential(n), exp_neg,
+                                           exp_bits)
                 _draw_initial_state(h, h0_mean, h0_var, mu, phi, tau2, generator)
             if family == STOCHVOL_PRIOR:
                 mu, phi, tau2 = draw_parameters_stochvol(h, prior, mu, phi, tau2, generator)
