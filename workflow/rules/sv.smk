@@ -1,13 +1,19 @@
 # Stochastic volatility: He & Wang's (2015) MCMC efficiency study (schemes I-IV) plus
 # Omori mixture + ASIS (V); one job per (scheme, setting, chunk of seeds), then tables,
 # figures, a real-data fit against GARCH(1,1), and the report section.
+from pathlib import Path
+
 from synthvol.sv.design import n_chunks as sv_n_chunks
 from synthvol.sv.design import settings as sv_settings
 
 
 SV_DIR = f"{RESULTS}/sv"
-# The study's parameters without the real-data block, so changing it reruns no chunk.
-SV_STUDY = {k: v for k, v in config["sv"].items() if k != "real_data"}
+# The study's parameters without the real-data and mixture-error blocks, so changing them
+# reruns no chunk.
+SV_STUDY = {k: v for k, v in config["sv"].items() if k not in ("real_data", "mixture_error")}
+# The side-by-side benchmark against R stochvol (benchmarks/sv.py) is run by hand; the
+# report quotes it when it exists.
+SV_BENCHMARK = "results/benchmarks/sv.csv"
 SV_SETTINGS = [s.name for s in sv_settings(config["sv"])]
 SV_TABLES = ["table1", "table2", "table3", "table4"]
 SV_SECTION = "results/report/sections/30_sv.html"
@@ -109,9 +115,31 @@ rule sv_real_data:
         "../scripts/sv_real_data.py"
 
 
+rule sv_mixture_error:
+    output:
+        f"{SV_DIR}/mixture_error.csv",
+    params:
+        sv=config["sv"],
+        seed=config["seed"],
+    log:
+        "logs/sv/mixture_error.log",
+    benchmark:
+        "logs/benchmarks/sv/mixture_error.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    script:
+        "../scripts/sv_mixture_error.py"
+
+
 rule sv_report:
     input:
         **{t: f"{SV_DIR}/tables/{t}.csv" for t in SV_TABLES},
+        mixture_error=f"{SV_DIR}/mixture_error.csv",
+        **({"benchmark": SV_BENCHMARK} if Path(SV_BENCHMARK).exists() else {}),
         fig1=f"{SV_DIR}/figures/fig1_acf.png",
         fig2=f"{SV_DIR}/figures/fig2_densities.png",
         real_summary=f"{SV_DIR}/real/parameters.csv",

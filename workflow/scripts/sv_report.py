@@ -6,8 +6,9 @@ from synthvol.workflow import run_rule
 def main(smk):
     tables = {t: smk.input[t] for t in ("table1", "table2", "table3", "table4")}
     figures = {"fig1": smk.input.fig1, "fig2": smk.input.fig2}
+    benchmark = smk.input.get("benchmark")
     write_sv_section(tables, figures, smk.input.real_summary, smk.input.real_figure,
-                     smk.params.sv, smk.output[0])
+                     smk.input.mixture_error, benchmark, smk.params.sv, smk.output[0])
 
 
 run_rule(main, snakemake)  # noqa: F821

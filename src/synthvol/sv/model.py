@@ -136,6 +136,15 @@ class StochvolPriors:
         return np.array(list(asdict(self).values()), dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class Tuning:
+    """Random-walk tuning of scheme I: target acceptance band and adaptation interval."""
+
+    accept_low: float = 0.5
+    accept_high: float = 0.85
+    every: int = 50
+
+
 PRIOR_FAMILIES = {"paper": Priors, "stochvol": StochvolPriors}
 
 

@@ -26,7 +26,14 @@ import numpy as np
 
 from synthvol.errors import ConfigError, DataError
 from synthvol.sv import kernels
-from synthvol.sv.model import SCHEMES, Priors, StochvolPriors, log_squared, mixture_for
+from synthvol.sv.model import (
+    SCHEMES,
+    Priors,
+    StochvolPriors,
+    Tuning,
+    log_squared,
+    mixture_for,
+)
 
 PARAMETER_NAMES = ("mu", "phi", "tau2")
 
@@ -34,15 +41,6 @@ _FAMILIES = {"paper": kernels.PAPER_PRIOR, "stochvol": kernels.STOCHVOL_PRIOR}
 
 _CODES = {"I": kernels.RW_METROPOLIS, "II": kernels.INDEPENDENCE_MH, "III": kernels.BLOCK_FFBS,
           "IV": kernels.BLOCK_FFBS, "V": kernels.BLOCK_FFBS}
-
-
-@dataclass(frozen=True)
-class Tuning:
-    """Random-walk tuning of scheme I: target acceptance band and adaptation interval."""
-
-    accept_low: float = 0.5
-    accept_high: float = 0.85
-    every: int = 50
 
 
 @dataclass
@@ -113,9 +111,10 @@ def run_sampler(y: np.ndarray, scheme: str, priors: Priors | StochvolPriors, ini
         ystar = y
     start = time.perf_counter()
     params, states, acceptance, steps = kernels.run_chains(
-        code, scheme == "V", _FAMILIES[priors.family], y, ystar, mixture.weights, mixture.means, mixture.variances,
-        priors.as_array(), inits, int(n_burn), int(n_keep), index, np.random.default_rng(int(seed)),
-        int(tuning.every), float(tuning.accept_low), float(tuning.accept_high))
+        code, scheme == "V", _FAMILIES[priors.family], y, ystar, mixture.weights,
+        mixture.means, mixture.variances, priors.as_array(), inits, int(n_burn), int(n_keep),
+        index, np.random.default_rng(int(seed)), int(tuning.every), float(tuning.accept_low),
+        float(tuning.accept_high))
     seconds = time.perf_counter() - start
     return SamplerResult(
         scheme=scheme,
