@@ -7,6 +7,10 @@ one block each. Work arrays are allocated once per call.
 
 Indexing: ``h[0]`` is the initial state h_0 and ``h[t]`` (t = 1..n) goes with ``y[t - 1]``.
 
+``fastmath`` is used only on element-wise loops (:func:`exp_in_place`,
+:func:`draw_indicators`), never on a reduction, so that no sum is re-associated and draws
+do not depend on the vector width.
+
 Prior families (``family``): ``PAPER_PRIOR`` reads the prior vector (mu_mean, mu_var,
 phi_mean, phi_var, tau2_shape, tau2_scale, h0_mean, h0_var) and draws mu, phi, tau^2 by
 conditionally conjugate Gibbs steps; ``STOCHVOL_PRIOR`` reads (mu_mean, mu_var, phi_a, phi_b,
@@ -312,7 +316,7 @@ def draw_indicators(h, ystar, log_weight, means, half_precision, uniforms, work,
             s[t] += np.int64(work[base + t] < uniforms[t])
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def ffbs(h, ystar, s, means, variances, mu, phi, tau2, h0_mean, h0_var, normals, fm, fc,
          back_gain, back_sd):
     """Forward-filtering backward-sampling of h_0..n in the linear Gaussian model
@@ -382,7 +386,7 @@ def _log_noncentred_prior(family, mu, tau, h0_tilde, prior):
             - 0.5 * (h0 - prior[6]) ** 2 / prior[7] + math.log(abs_tau))
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True)
 def interweave(family, h, ystar, s, means, inverse_variances, mu, tau2, prior, generator):
     """ASIS step (Kastner & Fruehwirth-Schnatter 2014): redraw (mu, tau) in the
     non-centred parametrisation h_t = mu + tau h~_t given h~, the indicators and y.

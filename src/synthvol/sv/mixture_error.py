@@ -83,7 +83,7 @@ def mixture_error(sv: Mapping[str, Any], seed: int, out_csv: str) -> None:
     mixture = mixture_for(scheme)
     inits = design.starting_points(sv)
     n_chains = int(settings_block["n_chains"])
-    logger.info("compiling numba kernels...")
+    logger.info("compiling numba kernels... (first call; cached afterwards)")
     warm_up()
     frames = []
     progress = Progress("sv mixture error", len(design.settings(sv)) * n_chains, every=1,

@@ -67,6 +67,7 @@ def run_chunk(sv: Mapping[str, Any], seed: int, scheme: str, setting_name: str, 
     rows: list[dict[str, Any]] = []
     acfs = np.empty((len(reps), max_lag + 1))
     kde_draws = np.empty((0, len(TABLE_PARAMETERS)))
+    logger.info("compiling numba kernels... (first call; cached afterwards)")
     warm_up()
     progress = Progress(f"sv {scheme} {setting.name} chunk {chunk}", len(reps), every=1,
                         logger=logger)
