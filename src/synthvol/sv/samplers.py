@@ -9,11 +9,13 @@ IV   block FFBS with the KSC 7-component mixture, indicators drawn every sweep;
 V    block FFBS with the Omori et al. (2007) 10-component mixture plus the ASIS
      interweaving step for (mu, tau) (Kastner & Fruehwirth-Schnatter 2014).
 
-All five draw (mu, phi, tau^2) from their conjugate full conditionals given h
-(:func:`synthvol.sv.kernels.draw_parameters`). Simplification, as in He & Wang: schemes
-III-V sample the posterior of the *approximating* model (one normal or a mixture for
-log eps^2) without the importance re-weighting of Kim, Shephard & Chib; I and II sample
-the exact posterior.
+Under the paper's priors all five draw (mu, phi, tau^2) from their conjugate full
+conditionals given h (:func:`synthvol.sv.kernels.draw_parameters`); under stochvol's
+priors by one independence Metropolis-Hastings step
+(:func:`synthvol.sv.kernels.draw_parameters_stochvol`). Simplification, as in He & Wang:
+schemes III-V sample the posterior of the *approximating* model (one normal or a mixture
+for log eps^2) without the importance re-weighting of Kim, Shephard & Chib (its size is
+measured by :mod:`synthvol.sv.mixture_error`); I and II sample the exact posterior.
 """
 
 from __future__ import annotations
