@@ -66,7 +66,7 @@ def effective_draws_per_second(t1: pd.DataFrame, t2: pd.DataFrame, sv: Mapping[s
     return merged[["setting", "scheme", "parameter", "ess_per_second"]]
 
 
-def reading(t1: pd.DataFrame, t2: pd.DataFrame, t4: pd.DataFrame) -> list[str]:
+def reading(t1: pd.DataFrame, t2: pd.DataFrame) -> list[str]:
     """Plain sentences on which scheme wins where, derived from the tables."""
     lines = []
     for (setting, label), group in t1.groupby(["setting", "setting_label"], sort=False):
@@ -100,17 +100,23 @@ def findings(t1: pd.DataFrame, t4: pd.DataFrame, ess: pd.DataFrame, mixture: pd.
     """The section's headline results as (sentence, anchor) pairs."""
     items = []
     names = {**PARAMETER_LABELS, "h_T": label}
-    best = ess.loc[ess.groupby(["setting", "parameter"])["ess_per_second"].idxmax()]
+    # III samples a misspecified (one-normal) model: its speed per effective draw is not
+    # comparable, so the winner is taken among the others and III's count said beside it.
+    proper = ess[ess["scheme"] != "III"]
+    best = proper.loc[proper.groupby(["setting", "parameter"])["ess_per_second"].idxmax()]
     counts = best["scheme"].value_counts()
     winner = counts.index[0]
-    ratio = (ess.pivot_table(index=["setting", "parameter"], columns="scheme",
-                             values="ess_per_second"))
-    others = ratio.drop(columns=winner).max(axis=1)
-    gain = ratio[winner] / others
-    items.append((f"Scheme {winner} gives the most effective draws per second in "
-                  f"{counts.iloc[0]} of {len(best)} (setting, parameter) cases; its ESS/s "
-                  f"relative to the best other scheme's: median {np.median(gain):.2f}×, range "
-                  f"{gain.min():.2f}–{gain.max():.2f}×.", "sv-ess"))
+    ratio = proper.pivot_table(index=["setting", "parameter"], columns="scheme",
+                               values="ess_per_second")
+    gain = ratio[winner] / ratio.drop(columns=winner).max(axis=1)
+    overall = ess.loc[ess.groupby(["setting", "parameter"])["ess_per_second"].idxmax()]
+    iii = int((overall["scheme"] == "III").sum())
+    items.append((f"Among the schemes that target the SV posterior or its mixture "
+                  f"approximation, scheme {winner} gives the most effective draws per second in "
+                  f"{counts.iloc[0]} of {len(best)} (setting, parameter) cases; its ESS/s over "
+                  f"the best other's: median {np.median(gain):.2f}×, range {gain.min():.2f}–"
+                  f"{gain.max():.2f}× (III, one-normal approximation, is ahead of all in {iii} "
+                  "cases but samples a misspecified model).", "sv-ess"))
     paper = [s for s in PAPER_SCHEMES if s in schemes]
     column = f"{_span(paper)} rank ≤ 1"
     top = _top(t4, "efficiency", column)
@@ -221,7 +227,7 @@ def write_sv_section(tables: Mapping[str, str], figures: Mapping[str, str],
         "band.")
     parts = [findings_html("sv", findings(t1, t4, ess, mixture, bench, schemes, label)),
              paragraph(design_text), paragraph(SIMPLIFICATIONS)]
-    parts += [paragraph(line) for line in reading(t1, t2, t4)]
+    parts += [paragraph(line) for line in reading(t1, t2)]
     parts += [
         _anchored("sv-table1", table_html(
             t1.drop(columns="setting"),
