@@ -69,3 +69,10 @@ def test_prior_family_is_read_and_checked():
     assert priors_from_params({"mu_mean": 1.0}) == Priors(mu_mean=1.0)
     with pytest.raises(ConfigError, match="sv.prior.family"):
         priors_from_params({"family": "jeffreys"})
+
+
+def test_missing_r_is_reported_not_guessed(monkeypatch):
+    from synthvol.sv import rstochvol
+
+    monkeypatch.setattr(rstochvol.shutil, "which", lambda name: None)
+    assert rstochvol.unavailable_reason() == "Rscript not on PATH"

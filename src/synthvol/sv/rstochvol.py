@@ -47,8 +47,8 @@ def unavailable_reason(r_libs: str | None = None) -> str | None:
     done = subprocess.run(["Rscript", "-e", "library(stochvol)"], env=_env(r_libs),
                           capture_output=True, text=True)
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["?"])[-1]
-        return f"R package stochvol not loadable (R_LIBS={r_libs}): {last}"
+        message = " ".join(done.stderr.split())[:200] or "?"
+        return f"R package stochvol not loadable (R_LIBS={r_libs}): {message}"
     return None
 
 
