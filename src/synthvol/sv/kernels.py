@@ -529,3 +529,32 @@ def run_chains(scheme, asis, family, y, ystar, mix_weights, mix_means, mix_varia
             acceptance[c] = kept_accepted / (n_keep * n)
         steps[c] = step
     return params, states, acceptance, steps
+
+
+@njit(cache=True)
+def log_importance_weights(ystar, states, mix_weights, mix_means, mix_variances):
+    """log w per draw (row of ``states``, h_1..h_n): sum over t of log f(x_t) -
+    log f_mix(x_t), x_t = ystar_t - h_t, f the log chi^2_1 density
+    exp((x - e^x)/2) / sqrt(2 pi) and f_mix the normal mixture (log-sum-exp per t)."""
+    n_draws, n = states.shape
+    n_components = mix_means.shape[0]
+    log_weight = np.log(mix_weights) - 0.5 * np.log(2.0 * np.pi * mix_variances)
+    half_precision = 0.5 / mix_variances
+    terms = np.empty(n_components)
+    out = np.empty(n_draws)
+    half_log_2pi = 0.5 * math.log(2.0 * math.pi)
+    for d in range(n_draws):
+        total = 0.0
+        for t in range(n):
+            x = ystar[t] - states[d, t]
+            top = -np.inf
+            for j in range(n_components):
+                r = x - mix_means[j]
+                terms[j] = log_weight[j] - half_precision[j] * r * r
+                top = max(top, terms[j])
+            acc = 0.0
+            for j in range(n_components):
+                acc += math.exp(terms[j] - top)
+            total += -half_log_2pi + 0.5 * (x - math.exp(x)) - (top + math.log(acc))
+        out[d] = total
+    return out

@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import logsumexp
 
 from synthvol.io import write_csv
 from synthvol.progress import Progress, get_logger
@@ -33,20 +32,15 @@ from synthvol.sv.samplers import run_sampler, warm_up
 logger = get_logger("sv.mixture_error")
 
 
-def log_importance_weights(ystar: np.ndarray, states: np.ndarray, mixture: Mixture,
-                           block: int = 256) -> np.ndarray:
-    """log w per draw: sum over t of log f(ystar_t - h_t) - log f_mix(ystar_t - h_t).
+def log_importance_weights(ystar: np.ndarray, states: np.ndarray, mixture: Mixture
+                           ) -> np.ndarray:
+    """log w per draw; ``states`` is (draws, n) holding h_1..h_n of each draw."""
+    from synthvol.sv import kernels
 
-    ``states`` is (draws, n) holding h_1..h_n of each draw; processed in blocks of
-    ``block`` draws to bound memory."""
-    out = np.empty(states.shape[0])
-    constant = np.log(mixture.weights) - 0.5 * np.log(2 * np.pi * mixture.variances)
-    for start in range(0, states.shape[0], block):
-        x = ystar[None, :] - states[start:start + block]
-        exact = -0.5 * np.log(2 * np.pi) + 0.5 * (x - np.exp(x))
-        components = constant - 0.5 * (x[..., None] - mixture.means) ** 2 / mixture.variances
-        out[start:start + block] = (exact - logsumexp(components, axis=-1)).sum(axis=1)
-    return out
+    return kernels.log_importance_weights(
+        np.ascontiguousarray(ystar, dtype=np.float64),
+        np.ascontiguousarray(states, dtype=np.float64), mixture.weights, mixture.means,
+        mixture.variances)
 
 
 def reweighted_differences(quantities: Mapping[str, np.ndarray], log_w: np.ndarray,
