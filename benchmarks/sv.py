@@ -1,90 +1,233 @@
-"""Benchmark of the SV samplers: draws per second per scheme on one core, and the wall
-time of the default 50-seed study (extrapolated from the measured rates, or measured).
+"""Benchmark of the SV samplers side by side with R stochvol, and the study's sampling time.
 
-    python benchmarks/sv.py            # rates + extrapolated study time -> results/benchmarks/sv.csv
-    python benchmarks/sv.py --study    # also time `snakemake --cores 2` on the sv study
+    python benchmarks/sv.py                         # -> results/benchmarks/sv.csv
+    python benchmarks/sv.py --baseline-commit REV   # also time REV's samplers -> sv_study.csv
 
-A "draw" is one full sweep (all h_t, mu, phi, tau^2) of one chain. Reference (issue 3):
-the C++ R package stochvol draws about 15,000/s at n = 500 and 70,000/s at n = 100.
+Same work on both sides: one chain, one core (OMP_NUM_THREADS=1, numba one thread), the same
+simulated series (paper truth: mu = -0.00645, phi = 0.99, tau^2 = 0.0225), the same prior
+(stochvol's defaults, the project's ``stochvol`` prior family), ``--burnin`` + ``--draws``
+sweeps. Runs alternate (stochvol, then each scheme, for each n) over ``--rounds`` rounds;
+speed is the best round, timed on the sampler only (stochvol's ``$runtime``, the project's
+kernel call). ESS (the project's estimator on both sides' draws of mu, phi, sigma = tau and
+h_n) is the median over rounds; ESS/s = that ESS x best sweeps/s / sweeps. R stochvol is
+found through ``Rscript`` with ``R_LIBS`` (``--r-libs``); without it the benchmark says so
+and writes the project's own speeds, stochvol columns empty.
+
+With ``--baseline-commit``, the samplers of that commit (its ``src/``, run in a subprocess,
+paper priors) are timed alternating with this tree's on the study's (scheme, n), and the
+default study's sampling time (n_seeds x n_chains chains of n_burn + n_keep sweeps for every
+scheme and setting) is extrapolated for both from the measured rates.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
-import time
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+os.environ["NUMBA_NUM_THREADS"] = "1"
+os.environ["OMP_NUM_THREADS"] = "1"
 
-os.environ.setdefault("NUMBA_NUM_THREADS", "1")
-
-from synthvol.config import load_params  # noqa: E402
-from synthvol.io import write_csv  # noqa: E402
-from synthvol.seeds import rng  # noqa: E402
-from synthvol.sv import design  # noqa: E402
-from synthvol.sv.model import SCHEMES, Priors, simulate_sv  # noqa: E402
-from synthvol.sv.samplers import run_sampler, warm_up  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-STOCHVOL_REFERENCE = {100: 70_000.0, 500: 15_000.0}
+#: The quantities compared (stochvol's sigma is the project's tau).
+QUANTITIES = ("mu", "phi", "sigma", "h_n")
+TRUTH = {"mu": -0.00645, "phi": 0.99, "tau2": 0.0225, "h0": 0.0}
 
 
-def draws_per_second(scheme: str, n: int, sweeps: int = 5000, repeats: int = 3) -> float:
-    """Best of ``repeats`` single-chain runs of ``sweeps`` sweeps at the paper's truth."""
-    y, _ = simulate_sv(n, -0.00645, 0.99, 0.0225, 0.0, rng(1, "bench", n))
-    inits = np.array([[0.0, 0.95, 0.05]])
-    best = 0.0
-    for r in range(repeats):
-        result = run_sampler(y, scheme, Priors(), inits, sweeps // 2, sweeps - sweeps // 2, r)
-        best = max(best, result.draws_per_second)
-    return best
+def simulated_series(n: int, seed: int) -> np.ndarray:
+    from synthvol.seeds import rng
+    from synthvol.sv.model import simulate_sv
+
+    y, _ = simulate_sv(n, TRUTH["mu"], TRUTH["phi"], TRUTH["tau2"], TRUTH["h0"],
+                       rng(seed, "bench", n))
+    return y
+
+
+@dataclass(frozen=True)
+class ChainRun:
+    """One chain of the project's samplers: sampler seconds and the kept draws."""
+
+    seconds: float
+    draws: dict[str, np.ndarray]
+
+
+def project_run(y: np.ndarray, scheme: str, family: str, burnin: int, draws: int,
+                seed: int) -> ChainRun:
+    """One chain of the project's ``scheme``: sampler seconds and the kept draws."""
+    from synthvol.sv.model import Priors
+    from synthvol.sv.samplers import run_sampler
+
+    if family == "stochvol":
+        from synthvol.sv.model import StochvolPriors
+        priors = StochvolPriors()
+    else:
+        priors = Priors()
+    inits = np.array([[0.0, 0.9, 0.09]])
+    result = run_sampler(y, scheme, priors, inits, burnin, draws, seed)
+    return ChainRun(result.seconds,
+                    {"mu": result.params["mu"][0], "phi": result.params["phi"][0],
+                     "sigma": np.sqrt(result.params["tau2"][0]),
+                     "h_n": result.states[0, :, 0]})
+
+
+def ess(draws: np.ndarray) -> float:
+    from synthvol.sv.diagnostics import effective_sample_size
+
+    return effective_sample_size(draws[None, :])
+
+
+def summarise(runs: list, sweeps: int) -> dict[str, float]:
+    """Best sweeps/s and ESS/s (median ESS over rounds x best speed) of one sampler."""
+    best = min(r.seconds for r in runs)
+    out = {"sweeps_per_second": sweeps / best}
+    for q in QUANTITIES:
+        median_ess = float(np.median([ess(r.draws[q]) for r in runs]))
+        out[f"ess_{q}"] = median_ess
+        out[f"ess_per_second_{q}"] = median_ess / best
+    return out
+
+
+def side_by_side(sizes, schemes, rounds, burnin, draws, r_libs, log) -> pd.DataFrame:
+    """The alternating rounds against stochvol; one row per (scheme, n)."""
+    from synthvol.sv.rstochvol import run_stochvol, unavailable_reason
+    from synthvol.sv.samplers import warm_up
+
+    why_not = unavailable_reason(r_libs)
+    if why_not:
+        log(f"R stochvol not available ({why_not}): writing the project's own speeds only")
+    log("compiling numba kernels...")
+    warm_up()
+    sweeps = burnin + draws
+    ours: dict[tuple[str, int], list] = {}
+    theirs: dict[int, list] = {}
+    version = ""
+    for r in range(rounds):
+        for n in sizes:
+            y = simulated_series(n, 1)
+            if not why_not:
+                run = run_stochvol(y, burnin, draws, r + 1, r_libs=r_libs)
+                version = run.version
+                theirs.setdefault(n, []).append(run)
+                log(f"round {r + 1} n={n} stochvol: {sweeps / run.seconds:,.0f} sweeps/s")
+            for scheme in schemes:
+                run = project_run(y, scheme, "stochvol", burnin, draws, r + 1)
+                ours.setdefault((scheme, n), []).append(run)
+                log(f"round {r + 1} n={n} scheme {scheme}: {sweeps / run.seconds:,.0f} sweeps/s")
+    rows = []
+    for (scheme, n), runs in ours.items():
+        row = {"scheme": scheme, "n": n, "burnin": burnin, "draws": draws, "rounds": rounds,
+               **summarise(runs, sweeps)}
+        ref = summarise(theirs[n], sweeps) if n in theirs else None
+        row["stochvol_sweeps_per_second"] = ref["sweeps_per_second"] if ref else np.nan
+        row["ratio"] = row["sweeps_per_second"] / row["stochvol_sweeps_per_second"]
+        for q in QUANTITIES:
+            key = f"ess_per_second_{q}"
+            row[f"stochvol_{key}"] = ref[key] if ref else np.nan
+            row[f"ess_ratio_{q}"] = row[key] / row[f"stochvol_{key}"]
+        row["stochvol_version"] = version or "not available"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------- study time, before/after
+
+def worker(args: argparse.Namespace) -> None:
+    """Subprocess mode: print JSON sweeps/s of the importable samplers (paper priors)."""
+    from synthvol.sv.samplers import warm_up
+
+    warm_up()
+    sweeps = args.burnin + args.draws
+    best = {}
+    for scheme in args.schemes:
+        for n in args.sizes:
+            y = simulated_series(n, 1)
+            seconds = project_run(y, scheme, "paper", args.burnin, args.draws, 1).seconds
+            best[f"{scheme}|{n}"] = sweeps / seconds
+    print(json.dumps(best))
+
+
+def _rates(src: Path, schemes, sizes, burnin, draws) -> dict[tuple[str, int], float]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "--schemes", *schemes,
+           "--sizes", *map(str, sizes), "--burnin", str(burnin), "--draws", str(draws)]
+    done = subprocess.run(cmd, env={**os.environ, "PYTHONPATH": str(src)}, check=True,
+                          capture_output=True, text=True)
+    return {(k.split("|")[0], int(k.split("|")[1])): v
+            for k, v in json.loads(done.stdout.splitlines()[-1]).items()}
+
+
+def study_time(commit: str, rounds: int, log) -> pd.DataFrame:
+    """Sampling seconds of the default study, this tree vs ``commit``, from rates measured
+    alternately (best of ``rounds``) with the study's burn-in and draws."""
+    from synthvol.config import load_params
+    from synthvol.sv import design
+
+    sv = load_params(REPO / "params.yaml")["sv"]
+    schemes, settings = list(sv["schemes"]), design.settings(sv)
+    sizes = sorted({s.n for s in settings})
+    burnin, draws = int(sv["n_burn"]), int(sv["n_keep"])
+    best: dict[str, dict] = {"current": {}, commit: {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "archive", commit, "src"], cwd=REPO, check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "x", "-C", tmp], input=archive, check=True)
+        sources = {"current": REPO / "src", commit: Path(tmp) / "src"}
+        for r in range(rounds):
+            for label, src in sources.items():
+                for key, rate in _rates(src, schemes, sizes, burnin, draws).items():
+                    best[label][key] = max(best[label].get(key, 0.0), rate)
+            log(f"study rates round {r + 1}/{rounds} done")
+    chains = int(sv["n_seeds"]) * int(sv["n_chains"])
+    rows = []
+    for label, rates in best.items():
+        seconds = sum(chains * (burnin + draws) / rates[(scheme, s.n)]
+                      for scheme in schemes for s in settings)
+        per_scheme = {f"seconds_{scheme}": sum(chains * (burnin + draws) / rates[(scheme, s.n)]
+                                               for s in settings) for scheme in schemes}
+        rows.append({"code": label, "sampling_cpu_seconds": seconds, **per_scheme})
+    frame = pd.DataFrame(rows)
+    frame["share_of_baseline"] = frame["sampling_cpu_seconds"] / float(
+        frame.loc[frame["code"] == commit, "sampling_cpu_seconds"].iloc[0])
+    return frame
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--study", action="store_true", help="also time the full study")
-    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000])
+    parser.add_argument("--schemes", nargs="+", default=["I", "II", "III", "IV", "V"])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--burnin", type=int, default=1000)
+    parser.add_argument("--draws", type=int, default=10000)
+    parser.add_argument("--r-libs", default=os.environ.get("R_LIBS"))
+    parser.add_argument("--baseline-commit", help="also time this commit's samplers (study)")
+    parser.add_argument("--out", default=str(REPO / "results" / "benchmarks" / "sv.csv"))
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    warm_up()
-    sv = load_params(REPO / "params.yaml")["sv"]
-    rows = []
-    rates = {}
-    for n in (100, 500):
-        for scheme in SCHEMES:
-            rate = draws_per_second(scheme, n)
-            rates[(scheme, n)] = rate
-            rows.append({"measure": "draws_per_second", "scheme": scheme, "n": n,
-                         "value": rate, "reference_stochvol": STOCHVOL_REFERENCE[n],
-                         "ratio_to_reference": rate / STOCHVOL_REFERENCE[n]})
-            print(f"scheme {scheme:>3} n={n}: {rate:,.0f} draws/s", flush=True)
-    # Extrapolated study time: every (scheme, setting) runs n_seeds x n_chains chains of
-    # n_burn + n_keep sweeps; rates scale ~linearly in n between the two measured sizes.
-    sweeps = int(sv["n_seeds"]) * int(sv["n_chains"]) * (int(sv["n_burn"]) + int(sv["n_keep"]))
-    cpu_seconds = 0.0
-    for setting in design.settings(sv):
-        for scheme in sv["schemes"]:
-            per_sweep_100 = 1.0 / rates[(scheme, 100)]
-            per_sweep_500 = 1.0 / rates[(scheme, 500)]
-            slope = (per_sweep_500 - per_sweep_100) / 400.0
-            cpu_seconds += sweeps * (per_sweep_100 + slope * (setting.n - 100))
-    rows.append({"measure": "study_seconds_extrapolated", "scheme": "all", "n": 0,
-                 "value": cpu_seconds / args.cores})
-    print(f"default study, sampling only: {cpu_seconds:,.0f} CPU s = "
-          f"{cpu_seconds / args.cores:,.0f} s on {args.cores} cores (extrapolated)")
-    if args.study:
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "snakemake", "--cores", str(args.cores),
-                        "--allowed-rules", "sv_chunk", "sv_aggregate", "--forcerun",
-                        "sv_chunk", "--", "results/sv/summary.parquet"], cwd=REPO, check=True)
-        wall = time.perf_counter() - start
-        rows.append({"measure": "study_seconds_measured", "scheme": "all", "n": 0,
-                     "value": wall})
-        print(f"default study measured: {wall:,.0f} s on {args.cores} cores")
-    write_csv(pd.DataFrame(rows), REPO / "results" / "benchmarks" / "sv.csv")
+    if args.worker:
+        worker(args)
+        return
+    from synthvol.io import write_csv
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    table = side_by_side(args.sizes, args.schemes, args.rounds, args.burnin, args.draws,
+                         args.r_libs, log)
+    write_csv(table, args.out)
+    columns = ["scheme", "n", "sweeps_per_second", "stochvol_sweeps_per_second", "ratio",
+               *(f"ess_ratio_{q}" for q in QUANTITIES)]
+    print(table[columns].to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
+    if args.baseline_commit:
+        study = study_time(args.baseline_commit, args.rounds, log)
+        write_csv(study, str(Path(args.out).with_name("sv_study.csv")))
+        print(study.to_string(index=False, float_format=lambda v: f"{v:,.2f}"))
 
 
 if __name__ == "__main__":

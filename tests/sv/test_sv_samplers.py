@@ -39,7 +39,8 @@ def test_ffbs_matches_kalman_smoother_means_and_variances():
     variances = np.array([2.0, 0.5])
     s = generator.integers(0, 2, n)
     ystar = generator.normal(size=n) * 2
-    draws = ffbs_draws(ystar, s, means, variances, mu, phi, tau2, 0.0, 4.0, 40000, 5)
+    draws = ffbs_draws(ystar, s, means, variances, mu, phi, tau2, 0.0, 4.0, 40000,
+                       np.random.default_rng(5))
     sm, sc = rts_smoother(ystar - means[s], variances[s], mu, phi, tau2, 0.0, 4.0)
     se = np.sqrt(sc / draws.shape[0])
     assert np.max(np.abs(draws.mean(axis=0) - sm) / se) < 5.0

@@ -37,6 +37,7 @@ def small_sv_params():
               schemes=["I", "IV", "V"])
     sv["truth"].update(tau2=[0.45], n=[60])
     sv["real_data"].update(n_burn=200, n_keep=200)
+    sv["mixture_error"].update(n_burn=50, n_keep=200, batches=4)
     return sv
 
 
@@ -93,7 +94,7 @@ def test_quick_study_runs_end_to_end_in_the_dag(tmp_path):
     target = "results/report/sections/30_sv.html"
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "quick.yaml",
            "--rerun-triggers", "mtime", "--allowed-rules", "sv_chunk", "sv_aggregate",
-           "sv_real_data", "sv_report", "--", target]
+           "sv_real_data", "sv_mixture_error", "sv_report", "--", target]
     done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     html = (tmp_path / target).read_text()
@@ -102,5 +103,12 @@ def test_quick_study_runs_end_to_end_in_the_dag(tmp_path):
     assert set(table2["scheme"]) == {"I", "IV", "V"}
     assert set(table2["parameter"]) == {"mu", "phi", "tau2", "h_T"}
     assert (table2["median"] >= 0).all()
+    table4 = pd.read_csv(tmp_path / "results" / "sv" / "tables" / "table4.csv")
+    assert {"I–IV rank ≤ 1", "paper rank ≤ 2", "I–V rank ≤ 3"} <= set(table4.columns)
+    assert "φ = 0.99, τ² = 0.45, n = 60" in html and "replications with R̂ &gt; 1.1" in html
+    assert 'class="findings" data-part="sv"' in html
+    mixture = pd.read_csv(tmp_path / "results" / "sv" / "mixture_error.csv")
+    assert set(mixture["parameter"]) == {"mu", "phi", "tau2", "h_T"}
+    assert np.all(mixture["mc_error"] > 0)
     for name in ("fig1_acf.png", "fig2_densities.png", "real_volatility.png"):
         assert (tmp_path / "results" / "sv" / "figures" / name).stat().st_size > 10_000

@@ -12,13 +12,23 @@ from synthvol.sv.diagnostics import (
     gelman_rubin,
     inefficiency_factor,
 )
-from synthvol.sv.model import SCHEMES, Priors, simulate_sv
-from synthvol.sv.samplers import SamplerResult, run_sampler
+from synthvol.sv.model import SCHEMES, Priors, StochvolPriors, simulate_sv
+
+
+def __getattr__(name: str):
+    """The samplers import numba: load them on first use, so that parsing the Snakefile
+    (which reads :mod:`synthvol.sv.design`) does not."""
+    if name in ("SamplerResult", "run_sampler"):
+        from synthvol.sv import samplers
+        return getattr(samplers, name)
+    raise AttributeError(f"module 'synthvol.sv' has no attribute {name!r}")
+
 
 __all__ = [
     "SCHEMES",
     "Priors",
     "SamplerResult",
+    "StochvolPriors",
     "autocorrelation",
     "effective_sample_size",
     "gelman_rubin",

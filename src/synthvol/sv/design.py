@@ -17,8 +17,7 @@ import numpy as np
 
 from synthvol.errors import ConfigError
 from synthvol.seeds import derive_seed, rng
-from synthvol.sv.model import Priors, simulate_sv
-from synthvol.sv.samplers import Tuning
+from synthvol.sv.model import Priors, StochvolPriors, Tuning, priors_from_params, simulate_sv
 
 
 @dataclass(frozen=True)
@@ -32,6 +31,11 @@ class Setting:
     tau2: float
     h0: float
 
+    @property
+    def label(self) -> str:
+        """Human-readable, e.g. "φ = 0.99, τ² = 0.0225, n = 100"."""
+        return f"φ = {self.phi:g}, τ² = {self.tau2:g}, n = {self.n}"
+
 
 def check_design(sv: Mapping[str, Any]) -> None:
     """Cross-key checks the schema cannot express; raises :class:`ConfigError`."""
@@ -43,6 +47,12 @@ def check_design(sv: Mapping[str, Any]) -> None:
         raise ConfigError("sv.tuning.accept_low: must be below sv.tuning.accept_high")
     if "real_data" in sv and int(sv["real_data"]["n_chains"]) > int(sv["n_chains"]):
         raise ConfigError("sv.real_data.n_chains: at most sv.n_chains starting points exist")
+    if "mixture_error" in sv:
+        block = sv["mixture_error"]
+        if int(block["replication"]) >= int(sv["n_seeds"]):
+            raise ConfigError("sv.mixture_error.replication: must be smaller than sv.n_seeds")
+        if int(block["n_keep"]) < 10 * int(block["batches"]):
+            raise ConfigError("sv.mixture_error.batches: need at least 10 draws per batch")
 
 
 def settings(sv: Mapping[str, Any]) -> list[Setting]:
@@ -85,8 +95,8 @@ def starting_points(sv: Mapping[str, Any]) -> np.ndarray:
     return np.array(rows, dtype=np.float64)
 
 
-def priors(sv: Mapping[str, Any]) -> Priors:
-    return Priors.from_params(sv["prior"])
+def priors(sv: Mapping[str, Any]) -> Priors | StochvolPriors:
+    return priors_from_params(sv["prior"])
 
 
 def tuning(sv: Mapping[str, Any]) -> Tuning:

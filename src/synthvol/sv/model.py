@@ -3,19 +3,24 @@
 Model: y_t = exp(h_t / 2) eps_t,  h_t = mu + phi (h_{t-1} - mu) + tau eta_t,  t = 1..n,
 with eps_t, eta_t independent standard normals and |phi| < 1.
 
-Priors (He & Wang's conditionally conjugate normal / inverse-gamma set-up):
-mu ~ N(mu_mean, mu_var), phi ~ N(phi_mean, phi_var) truncated to |phi| < 1,
-tau^2 ~ IG(tau2_shape, tau2_scale), and the initial state h_0 ~ N(h0_mean, h0_var)
-independent of the parameters (as in the paper, which puts a normal prior on h_0), so
-that the full conditionals of mu, phi and tau^2 given h are normal, truncated normal and
-inverse gamma.
+Two prior families (``sv.prior.family``):
+
+- ``paper`` (default; He & Wang's conditionally conjugate set-up): mu ~ N(mu_mean, mu_var),
+  phi ~ N(phi_mean, phi_var) truncated to |phi| < 1, tau^2 ~ IG(tau2_shape, tau2_scale),
+  and h_0 ~ N(h0_mean, h0_var) independent of the parameters, so that the full
+  conditionals of mu, phi and tau^2 given h are normal, truncated normal and inverse gamma.
+- ``stochvol`` (R stochvol's, Kastner 2016): mu ~ N(mu_mean, mu_var),
+  (phi + 1)/2 ~ Beta(phi_a, phi_b), tau^2 ~ Gamma(1/2, rate 1/(2 sigma2_scale)) (i.e.
+  sigma2_scale * chi^2_1), h_0 ~ N(mu, tau^2 / (1 - phi^2)), so that a posterior here can
+  be compared with stochvol's directly. Note stochvol's ``priormu = c(m, s)`` is a mean
+  and a standard deviation: mu_var = s^2.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -95,7 +100,7 @@ def mixture_for(scheme: str) -> Mixture:
 
 @dataclass(frozen=True)
 class Priors:
-    """Prior hyper-parameters (see the module docstring)."""
+    """Prior hyper-parameters of the paper family (see the module docstring)."""
 
     mu_mean: float = 0.0
     mu_var: float = 10.0
@@ -106,13 +111,53 @@ class Priors:
     h0_mean: float = 0.0
     h0_var: float = 10.0
 
-    @classmethod
-    def from_params(cls, params: Mapping[str, Any]) -> Priors:
-        return cls(**{k: float(v) for k, v in params.items()})
+    family: ClassVar[str] = "paper"
 
     def as_array(self) -> np.ndarray:
         """The hyper-parameters in the order the compiled kernels read them."""
         return np.array(list(asdict(self).values()), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class StochvolPriors:
+    """Prior hyper-parameters of R stochvol's family; the defaults are svsample's
+    (priormu = c(0, 100), priorphi = c(5, 1.5), priorsigma = 1)."""
+
+    mu_mean: float = 0.0
+    mu_var: float = 10000.0
+    phi_a: float = 5.0
+    phi_b: float = 1.5
+    sigma2_scale: float = 1.0
+
+    family: ClassVar[str] = "stochvol"
+
+    def as_array(self) -> np.ndarray:
+        """The hyper-parameters in the order the compiled kernels read them."""
+        return np.array(list(asdict(self).values()), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """Random-walk tuning of scheme I: target acceptance band and adaptation interval."""
+
+    accept_low: float = 0.5
+    accept_high: float = 0.85
+    every: int = 50
+
+
+PRIOR_FAMILIES = {"paper": Priors, "stochvol": StochvolPriors}
+
+
+def priors_from_params(prior: Mapping[str, Any]) -> Priors | StochvolPriors:
+    """The priors ``sv.prior`` selects: its ``family`` (default paper) with the paper's
+    keys at top level and stochvol's under ``prior.stochvol``."""
+    family = prior.get("family", "paper")
+    if family not in PRIOR_FAMILIES:
+        raise ConfigError(f"sv.prior.family: unknown family {family!r} "
+                          f"(known: {', '.join(PRIOR_FAMILIES)})")
+    values = prior.get("stochvol", {}) if family == "stochvol" else {
+        k: v for k, v in prior.items() if k not in ("family", "stochvol")}
+    return PRIOR_FAMILIES[family](**{k: float(v) for k, v in values.items()})
 
 
 def simulate_sv(n: int, mu: float, phi: float, tau2: float, h0: float,

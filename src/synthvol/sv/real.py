@@ -19,7 +19,7 @@ from synthvol.io import write_csv, write_figure, write_parquet
 from synthvol.progress import get_logger
 from synthvol.seeds import derive_seed
 from synthvol.sv import design
-from synthvol.sv.samplers import SamplerResult, run_sampler
+from synthvol.sv.samplers import SamplerResult, run_sampler, warm_up
 from synthvol.sv.study import summarise_draws
 
 logger = get_logger("sv.real")
@@ -45,6 +45,8 @@ def fit_sv_path(returns: pd.DataFrame, sv: Mapping[str, Any], seed: int
     y = returns["return"].to_numpy(dtype=np.float64) * scale
     n = y.size
     inits = design.starting_points(sv)[: int(real["n_chains"])]
+    logger.info("compiling numba kernels... (first call; cached afterwards)")
+    warm_up()
     result = _real_data_sampler(y, sv, inits, derive_seed(seed, "sv", "real_data"))
     volatility = np.exp(0.5 * result.states.reshape(-1, n)) / scale
     band = float(real["band"])

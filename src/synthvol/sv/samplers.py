@@ -9,11 +9,13 @@ IV   block FFBS with the KSC 7-component mixture, indicators drawn every sweep;
 V    block FFBS with the Omori et al. (2007) 10-component mixture plus the ASIS
      interweaving step for (mu, tau) (Kastner & Fruehwirth-Schnatter 2014).
 
-All five draw (mu, phi, tau^2) from their conjugate full conditionals given h
-(:func:`synthvol.sv.kernels.draw_parameters`). Simplification, as in He & Wang: schemes
-III-V sample the posterior of the *approximating* model (one normal or a mixture for
-log eps^2) without the importance re-weighting of Kim, Shephard & Chib; I and II sample
-the exact posterior.
+Under the paper's priors all five draw (mu, phi, tau^2) from their conjugate full
+conditionals given h (:func:`synthvol.sv.kernels.draw_parameters`); under stochvol's
+priors by one independence Metropolis-Hastings step
+(:func:`synthvol.sv.kernels.draw_parameters_stochvol`). Simplification, as in He & Wang:
+schemes III-V sample the posterior of the *approximating* model (one normal or a mixture
+for log eps^2) without the importance re-weighting of Kim, Shephard & Chib (its size is
+measured by :mod:`synthvol.sv.mixture_error`); I and II sample the exact posterior.
 """
 
 from __future__ import annotations
@@ -26,21 +28,21 @@ import numpy as np
 
 from synthvol.errors import ConfigError, DataError
 from synthvol.sv import kernels
-from synthvol.sv.model import SCHEMES, Priors, log_squared, mixture_for
+from synthvol.sv.model import (
+    SCHEMES,
+    Priors,
+    StochvolPriors,
+    Tuning,
+    log_squared,
+    mixture_for,
+)
 
 PARAMETER_NAMES = ("mu", "phi", "tau2")
 
+_FAMILIES = {"paper": kernels.PAPER_PRIOR, "stochvol": kernels.STOCHVOL_PRIOR}
+
 _CODES = {"I": kernels.RW_METROPOLIS, "II": kernels.INDEPENDENCE_MH, "III": kernels.BLOCK_FFBS,
           "IV": kernels.BLOCK_FFBS, "V": kernels.BLOCK_FFBS}
-
-
-@dataclass(frozen=True)
-class Tuning:
-    """Random-walk tuning of scheme I: target acceptance band and adaptation interval."""
-
-    accept_low: float = 0.5
-    accept_high: float = 0.85
-    every: int = 50
 
 
 @dataclass
@@ -72,11 +74,12 @@ def warm_up() -> None:
     """Compile (or load from cache) the kernels, so that no timed run pays for it."""
     y = np.linspace(-1.0, 1.0, 10)
     inits = np.array([[0.0, 0.5, 0.1], [0.0, 0.9, 0.2]])
-    for scheme in SCHEMES:
-        run_sampler(y, scheme, Priors(), inits, 2, 10, 0)
+    for priors in (Priors(), StochvolPriors()):
+        for scheme in SCHEMES:
+            run_sampler(y, scheme, priors, inits, 2, 10, 0)
 
 
-def run_sampler(y: np.ndarray, scheme: str, priors: Priors, inits: np.ndarray,
+def run_sampler(y: np.ndarray, scheme: str, priors: Priors | StochvolPriors, inits: np.ndarray,
                 n_burn: int, n_keep: int, seed: int,
                 state_index: Sequence[int] | None = None,
                 tuning: Tuning = Tuning(), log_offset: float = 1e-4) -> SamplerResult:
@@ -85,6 +88,8 @@ def run_sampler(y: np.ndarray, scheme: str, priors: Priors, inits: np.ndarray,
     ``inits`` is a (chains, 3) array of starting (mu, phi, tau2); ``state_index`` lists
     the states h_t (0..n) whose draws are kept (default: h_n). ``log_offset`` sets the
     offset in log(y^2 + c) of the block schemes (see :func:`synthvol.sv.model.log_squared`).
+    ``priors`` is either family (:class:`Priors`, :class:`StochvolPriors`); ``seed``
+    seeds the one PCG64 generator all chains draw from.
     """
     if scheme not in SCHEMES:
         raise ConfigError(f"sv.schemes: unknown scheme {scheme!r} (known: {', '.join(SCHEMES)})")
@@ -108,9 +113,10 @@ def run_sampler(y: np.ndarray, scheme: str, priors: Priors, inits: np.ndarray,
         ystar = y
     start = time.perf_counter()
     params, states, acceptance, steps = kernels.run_chains(
-        code, scheme == "V", y, ystar, mixture.weights, mixture.means, mixture.variances,
-        priors.as_array(), inits, int(n_burn), int(n_keep), index, int(seed),
-        int(tuning.every), float(tuning.accept_low), float(tuning.accept_high))
+        code, scheme == "V", _FAMILIES[priors.family], y, ystar, mixture.weights,
+        mixture.means, mixture.variances, priors.as_array(), inits, int(n_burn), int(n_keep),
+        index, np.random.default_rng(int(seed)), int(tuning.every), float(tuning.accept_low),
+        float(tuning.accept_high))
     seconds = time.perf_counter() - start
     return SamplerResult(
         scheme=scheme,

@@ -24,6 +24,20 @@ logger = get_logger("sv")
 
 #: Parameters summarised in the tables; the tracked state is reported as "h_T".
 TABLE_PARAMETERS = (*PARAMETER_NAMES, "h_T")
+PARAMETER_LABELS = {"mu": "μ", "phi": "φ", "tau2": "τ²"}
+#: Replications whose Gelman-Rubin R-hat exceeds this are counted and flagged.
+RHAT_FLAG = 1.1
+FLAG_COLUMN = "replications_rhat_over_1.1"
+#: He & Wang's four schemes: Table 4 ranks them as printed.
+PAPER_SCHEMES = ("I", "II", "III", "IV")
+#: Table 4's figures as the paper's text states them (%, cumulative share at rank 1 and
+#: 2 over its 16 (setting, parameter) cases); the accuracy shares at rank 1 are not stated.
+#: 68.5 is printed as is (68.75 = 11/16 would fit the 16 cases).
+PAPER_TABLE4 = {
+    ("efficiency", "I"): (0.0, 0.0), ("efficiency", "II"): (0.0, 31.25),
+    ("efficiency", "III"): (37.5, 75.0), ("efficiency", "IV"): (62.5, 93.75),
+    ("accuracy", "II"): (np.nan, 62.5), ("accuracy", "IV"): (np.nan, 68.5),
+}
 
 
 def summarise_draws(draws: np.ndarray, truth: float) -> dict[str, float]:
@@ -53,6 +67,7 @@ def run_chunk(sv: Mapping[str, Any], seed: int, scheme: str, setting_name: str, 
     rows: list[dict[str, Any]] = []
     acfs = np.empty((len(reps), max_lag + 1))
     kde_draws = np.empty((0, len(TABLE_PARAMETERS)))
+    logger.info("compiling numba kernels... (first call; cached afterwards)")
     warm_up()
     progress = Progress(f"sv {scheme} {setting.name} chunk {chunk}", len(reps), every=1,
                         logger=logger)
@@ -103,46 +118,60 @@ def _write_table(frame: pd.DataFrame, csv_path: str, md_path: str, title: str,
 
 
 def table_time(summary: pd.DataFrame) -> pd.DataFrame:
-    """Table 1: median wall time of one replication (all chains, burn-in included)."""
+    """Table 1: median wall time of one replication (all chains, burn-in included), and the
+    number of replications with R-hat > 1.1 for at least one quantity."""
     one = summary[summary["parameter"] == "mu"]
-    return (one.groupby(["setting", "scheme"], sort=False)
-            .agg(seconds_median=("seconds", "median"), seconds_q05=("seconds", lambda s: s.quantile(0.05)),
-                 seconds_q95=("seconds", lambda s: s.quantile(0.95)),
-                 draws_per_second=("draws_per_second", "median"),
-                 acceptance=("acceptance", "median"))
-            .reset_index())
+    flagged = (summary.assign(flag=summary["rhat"] > RHAT_FLAG)
+               .groupby(["setting", "scheme", "replication"], sort=False, observed=True)["flag"]
+               .any().groupby(level=["setting", "scheme"], sort=False).sum()
+               .rename(FLAG_COLUMN).reset_index())
+    times = (one.groupby(["setting", "scheme"], sort=False, observed=True)
+             .agg(seconds_median=("seconds", "median"),
+                  seconds_q05=("seconds", lambda s: s.quantile(0.05)),
+                  seconds_q95=("seconds", lambda s: s.quantile(0.95)),
+                  draws_per_second=("draws_per_second", "median"),
+                  acceptance=("acceptance", "median"), replications=("replication", "size"))
+             .reset_index())
+    return times.merge(flagged, on=["setting", "scheme"], how="left")
+
+
+def _flag_count(rhat: pd.Series) -> int:
+    return int(np.sum(rhat > RHAT_FLAG))
 
 
 def table_inefficiency(summary: pd.DataFrame) -> pd.DataFrame:
-    """Table 2: median and 5%/95% quantiles of the inefficiency factors over seeds."""
-    return (summary.groupby(["setting", "scheme", "parameter"], sort=False)["inefficiency"]
-            .agg(median="median", q05=lambda s: s.quantile(0.05), q95=lambda s: s.quantile(0.95))
+    """Table 2: median and 5%/95% quantiles of the inefficiency factors over seeds, with
+    the count of seeds whose R-hat > 1.1 (their factors describe unconverged chains)."""
+    return (summary.groupby(["setting", "scheme", "parameter"], sort=False, observed=True)
+            .agg(median=("inefficiency", "median"),
+                 q05=("inefficiency", lambda s: s.quantile(0.05)),
+                 q95=("inefficiency", lambda s: s.quantile(0.95)),
+                 **{FLAG_COLUMN: ("rhat", _flag_count)})
             .reset_index())
 
 
 def table_accuracy(summary: pd.DataFrame) -> pd.DataFrame:
-    """Table 3: posterior mean, absolute error against the truth, MC-error/SD ratio and
-    the share of seeds with R-hat < 1.1 (averages over seeds)."""
-    return (summary.groupby(["setting", "scheme", "parameter"], sort=False)
+    """Table 3: posterior mean, absolute error against the truth, MC-error/SD ratio
+    (averages over seeds), median R-hat and the count of seeds with R-hat > 1.1."""
+    return (summary.groupby(["setting", "scheme", "parameter"], sort=False, observed=True)
             .agg(truth=("truth", "mean"), posterior_mean=("mean", "mean"),
                  abs_error=("abs_error", "mean"), mcse_sd_ratio=("mcse_sd_ratio", "median"),
-                 rhat_median=("rhat", "median"),
-                 converged_share=("rhat", lambda r: float(np.mean(r < 1.1))))
+                 rhat_median=("rhat", "median"), **{FLAG_COLUMN: ("rhat", _flag_count)})
             .reset_index())
 
 
 def table_ranks(ineff: pd.DataFrame, accuracy: pd.DataFrame) -> pd.DataFrame:
-    """Table 4: cumulative share of each scheme at each rank, over the (setting, parameter)
-    cases, ranking by median inefficiency factor (efficiency) and by mean absolute error
-    of the posterior mean (accuracy)."""
+    """Cumulative share (%) of each scheme at each rank, over the (setting, parameter)
+    cases, ranking the schemes present by median inefficiency factor (efficiency) and by
+    mean absolute error of the posterior mean (accuracy)."""
     frames = []
     for criterion, frame, column in (("efficiency", ineff, "median"),
                                      ("accuracy", accuracy, "abs_error")):
-        ranks = frame.assign(rank=frame.groupby(["setting", "parameter"])[column]
+        ranks = frame.assign(rank=frame.groupby(["setting", "parameter"], observed=True)[column]
                              .rank(method="min"))
-        n_cases = ranks.groupby(["setting", "parameter"]).ngroups
+        n_cases = ranks.groupby(["setting", "parameter"], observed=True).ngroups
         n_schemes = ranks["scheme"].nunique()
-        for scheme, group in ranks.groupby("scheme", sort=False):
+        for scheme, group in ranks.groupby("scheme", sort=False, observed=True):
             row = {"criterion": criterion, "scheme": scheme}
             for k in range(1, n_schemes + 1):
                 row[f"rank<={k}"] = 100.0 * float(np.sum(group["rank"] <= k)) / n_cases
@@ -150,32 +179,80 @@ def table_ranks(ineff: pd.DataFrame, accuracy: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(frames)
 
 
-def _pretty_wide(frame: pd.DataFrame, fmt) -> pd.DataFrame:
-    cells = frame.assign(cell=frame.apply(fmt, axis=1))
-    wide = cells.pivot_table(index=["setting", "scheme"], columns="parameter", values="cell",
-                             aggfunc="first", sort=False)
-    return wide.reindex(columns=[p for p in TABLE_PARAMETERS if p in wide.columns]).reset_index()
+def _span(schemes: Sequence[str]) -> str:
+    return f"{schemes[0]}–{schemes[-1]}" if len(schemes) > 1 else schemes[0]
 
 
-def figure_acf(acf: Mapping[tuple[str, str], np.ndarray], setting_names: Sequence[str],
+def table_ranks_as_printed(ineff: pd.DataFrame, accuracy: pd.DataFrame,
+                           schemes: Sequence[str]) -> pd.DataFrame:
+    """Table 4 as the paper prints it: the ranking of its four schemes I-IV (those of them
+    in the study), the paper's figures beside it, then the ranking of all schemes."""
+    paper = [s for s in PAPER_SCHEMES if s in schemes]
+    four = table_ranks(ineff[ineff["scheme"].isin(paper)],
+                       accuracy[accuracy["scheme"].isin(paper)])
+    four = four.rename(columns=lambda c: c.replace("rank<=", f"{_span(paper)} rank ≤ "))
+    for k in (1, 2):
+        four[f"paper rank ≤ {k}"] = [
+            PAPER_TABLE4.get((r.criterion, r.scheme), (np.nan, np.nan))[k - 1]
+            for r in four.itertuples()]
+    everyone = table_ranks(ineff, accuracy).rename(
+        columns=lambda c: c.replace("rank<=", f"{_span(schemes)} rank ≤ "))
+    merged = four.merge(everyone, on=["criterion", "scheme"], how="outer")
+    order = [(c, s) for c in ("efficiency", "accuracy") for s in schemes]
+    return merged.set_index(["criterion", "scheme"]).reindex(order).reset_index()
+
+
+def paper_layout(frame: pd.DataFrame, statistics: Mapping[str, str],
+                 settings: Sequence[design.Setting], schemes: Sequence[str],
+                 state_label: str) -> pd.DataFrame:
+    """A Table 2/3 in the paper's layout: schemes as columns, one block of rows per
+    (setting, parameter), one row per statistic (``statistics``: column -> row label)."""
+    long = frame.melt(id_vars=["setting", "scheme", "parameter"], value_vars=list(statistics),
+                      var_name="statistic")
+    long = long.astype({"setting": str, "scheme": str, "parameter": str})
+    wide = long.pivot_table(index=["setting", "parameter", "statistic"], columns="scheme",
+                            values="value", aggfunc="first")
+    order = [(s.name, p, st) for s in settings for p in TABLE_PARAMETERS for st in statistics]
+    wide = wide.reindex([key for key in order if key in wide.index])
+    wide = wide.reindex(columns=[s for s in schemes if s in wide.columns])
+    out = wide.reset_index()
+    out["setting"] = out["setting"].map({s.name: s.label for s in settings})
+    out["parameter"] = out["parameter"].map({**PARAMETER_LABELS, "h_T": state_label})
+    out["statistic"] = out["statistic"].map(statistics)
+    out.columns.name = None
+    return out.rename(columns={s: f"scheme {s}" for s in schemes})
+
+
+TABLE2_STATISTICS = {"median": "median IF", "q05": "5% quantile", "q95": "95% quantile",
+                     FLAG_COLUMN: "replications with R̂ > 1.1"}
+TABLE3_STATISTICS = {"posterior_mean": "posterior mean", "abs_error": "absolute error",
+                     "mcse_sd_ratio": "MC error / SD", FLAG_COLUMN: "replications with R̂ > 1.1"}
+
+
+def state_label(sv: Mapping[str, Any]) -> str:
+    """The tracked state's name in tables: h_100 (h_n where n < 100)."""
+    return f"h_{int(sv['state_index'])}"
+
+
+def figure_acf(acf: Mapping[tuple[str, str], np.ndarray], settings: Sequence[design.Setting],
                schemes: Sequence[str], state_label: str):
     """Fig. 1: ACF of the tracked state, averaged over seeds, one panel per setting."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    cols = min(2, len(setting_names))
-    rows = int(np.ceil(len(setting_names) / cols))
+    cols = min(2, len(settings))
+    rows = int(np.ceil(len(settings) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(5.5 * cols, 3.6 * rows), squeeze=False,
                              sharey=True)
-    for ax, name in zip(axes.ravel(), setting_names, strict=False):
+    for ax, setting in zip(axes.ravel(), settings, strict=False):
         for scheme in schemes:
-            values = acf[(scheme, name)]
+            values = acf[(scheme, setting.name)]
             ax.plot(np.arange(values.size), values, label=scheme, lw=1.4)
         ax.axhline(0.0, color="grey", lw=0.7)
-        ax.set_title(name, fontsize=10)
+        ax.set_title(setting.label, fontsize=10)
         ax.set_xlabel("lag")
-    for ax in axes.ravel()[len(setting_names):]:
+    for ax in axes.ravel()[len(settings):]:
         ax.set_visible(False)
     axes[0, 0].set_ylabel(f"ACF of {state_label}")
     axes[0, 0].legend(title="scheme", fontsize=8)
@@ -186,17 +263,18 @@ def figure_acf(acf: Mapping[tuple[str, str], np.ndarray], setting_names: Sequenc
 
 def figure_densities(draws: Mapping[tuple[str, str], np.ndarray],
                      truths: Mapping[str, Mapping[str, float]],
-                     setting_names: Sequence[str], schemes: Sequence[str]):
+                     settings: Sequence[design.Setting], schemes: Sequence[str]):
     """Fig. 2: posterior kernel densities of mu, phi, tau^2 (representative seed)."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from scipy.stats import gaussian_kde
 
-    fig, axes = plt.subplots(len(setting_names), len(PARAMETER_NAMES),
-                             figsize=(4.2 * len(PARAMETER_NAMES), 2.8 * len(setting_names)),
+    fig, axes = plt.subplots(len(settings), len(PARAMETER_NAMES),
+                             figsize=(4.2 * len(PARAMETER_NAMES), 2.8 * len(settings)),
                              squeeze=False)
-    for r, name in enumerate(setting_names):
+    for r, setting in enumerate(settings):
+        name = setting.name
         for c, parameter in enumerate(PARAMETER_NAMES):
             ax = axes[r, c]
             for scheme in schemes:
@@ -207,7 +285,7 @@ def figure_densities(draws: Mapping[tuple[str, str], np.ndarray],
                 grid = np.linspace(lo, hi, 200)
                 ax.plot(grid, gaussian_kde(sample)(grid), label=scheme, lw=1.3)
             ax.axvline(truths[name][parameter], color="black", ls="--", lw=0.8)
-            ax.set_title(f"{parameter} — {name}", fontsize=9)
+            ax.set_title(f"{PARAMETER_LABELS[parameter]} — {setting.label}", fontsize=9)
     axes[0, 0].legend(title="scheme", fontsize=7)
     fig.suptitle("Fig. 2 — posterior kernel densities (representative seed; dashed: truth)")
     fig.tight_layout()
@@ -229,19 +307,23 @@ def aggregate_study(sv: Mapping[str, Any], summary_paths: Sequence[str],
     summary = summary.sort_values(["setting", "scheme", "replication", "parameter"])
     write_parquet(summary.astype({c: str for c in order}), outputs["summary"])
 
+    settings = design.settings(sv)
     t1 = table_time(summary)
     t2 = table_inefficiency(summary)
     t3 = table_accuracy(summary)
-    t4 = table_ranks(t2, t3)
+    t4 = table_ranks_as_printed(t2, t3, schemes)
+    labels = {s.name: s.label for s in settings}
+    for table in (t1, t2, t3):
+        table.insert(1, "setting_label", table["setting"].astype(str).map(labels))
+    label = state_label(sv)
     _write_table(t1, outputs["table1"], outputs["table1_md"],
                  "Table 1 — time per replication (s, all chains incl. burn-in)")
     _write_table(t2, outputs["table2"], outputs["table2_md"],
-                 "Table 2 — inefficiency factors: median [5%, 95%] over seeds",
-                 _pretty_wide(t2, lambda r: f"{r['median']:.1f} [{r['q05']:.1f}, {r['q95']:.1f}]"))
+                 "Table 2 — inefficiency factors: median, 5% and 95% quantiles over seeds",
+                 paper_layout(t2, TABLE2_STATISTICS, settings, schemes, label))
     _write_table(t3, outputs["table3"], outputs["table3_md"],
-                 "Table 3 — posterior mean / mean absolute error / MC-error-to-SD ratio",
-                 _pretty_wide(t3, lambda r: (f"{r['posterior_mean']:.4g} / {r['abs_error']:.3g}"
-                                             f" / {r['mcse_sd_ratio']:.3f}")))
+                 "Table 3 — posterior mean, mean absolute error, MC-error-to-SD ratio",
+                 paper_layout(t3, TABLE3_STATISTICS, settings, schemes, label))
     _write_table(t4, outputs["table4"], outputs["table4_md"],
                  "Table 4 — cumulative share (%) of each scheme at each rank")
 
@@ -256,9 +338,9 @@ def aggregate_study(sv: Mapping[str, Any], summary_paths: Sequence[str],
                 draws[key] = arrays["kde_draws"]
     mean_acf = {key: np.concatenate(parts).mean(axis=0) for key, parts in acf.items()}
     truths = {s.name: {"mu": s.mu, "phi": s.phi, "tau2": s.tau2} for s in design.settings(sv)}
-    state_label = f"h_{int(sv['state_index'])} (h_n when n < {int(sv['state_index'])})"
-    write_figure(figure_acf(mean_acf, setting_names, schemes, state_label), outputs["fig1"])
+    acf_label = f"{label} (h_n when n < {int(sv['state_index'])})"
+    write_figure(figure_acf(mean_acf, settings, schemes, acf_label), outputs["fig1"])
     empty = np.empty((0, len(TABLE_PARAMETERS)))
     all_draws = {(s, n): draws.get((s, n), empty) for s in schemes for n in setting_names}
-    write_figure(figure_densities(all_draws, truths, setting_names, schemes), outputs["fig2"])
+    write_figure(figure_densities(all_draws, truths, settings, schemes), outputs["fig2"])
     logger.info("aggregated %d chunk files, %d rows", len(summary_paths), len(summary))
