@@ -27,7 +27,8 @@ mean plus its own Gaussian noise, which is part of the model (``sample_from="lik
 the default). The decoder's log-variance starts at the log of the training variance: from
 the generic start ``s = 1`` the short training left ``s ≈ 0.32`` against returns of sd ≈ 0.13,
 so samples were white noise 2.5 times too wide; with this start the learned ``s`` matches
-the data (0.131 against 0.130 on 3965 heavy-tailed windows of 60 steps, 20 epochs).
+the data (0.131 against 0.130 on 3965 synthetic Student-t windows of 60 steps with random
+volatility, 20 epochs; not yet measured on the S&P windows).
 ``sample_from="mean"`` returns the decoder's mean ``m(z, c)`` instead; with the posterior
 near collapse that is almost a constant window per regime (sd 0.008 on the same data), so
 it is no default.
