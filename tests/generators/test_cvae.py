@@ -8,6 +8,7 @@ import torch
 from synthvol.errors import ConfigError
 from synthvol.generators import load_generator
 from synthvol.generators.cvae import CVAE, realised_volatility, regime_labels
+from synthvol.generators.nets import torch_generator
 
 torch.set_num_threads(1)
 
@@ -118,7 +119,55 @@ def test_sample_conditional_needs_fit():
 
 
 @pytest.mark.parametrize("bad", [{"latent_dim": 0}, {"epochs": 0}, {"beta": -1.0},
-                                 {"n_regimes": 0}, {"batch_size": -4}])
+                                 {"n_regimes": 0}, {"batch_size": -4},
+                                 {"sample_from": "posterior"}])
 def test_bad_hyper_parameters_raise(bad):
     with pytest.raises(ConfigError):
         CVAE(seed=1, **bad)
+
+
+def _decoder_moments(model, regimes):
+    """The decoder's mean and sd for the prior draws ``sample_conditional`` makes."""
+    generator = torch_generator(model.seed, model.name, "sample_conditional")
+    z = torch.randn((len(regimes), model.latent_dim), generator=generator)
+    condition = torch.nn.functional.one_hot(torch.as_tensor(regimes), model.n_regimes).float()
+    with torch.no_grad():
+        mean, logvar = model.decoder(z, condition, model.shape[0])
+    return mean.numpy(), torch.exp(0.5 * logvar).numpy()
+
+
+def _variant(model, sample_from):
+    """``model``'s fitted networks, sampled the other way."""
+    variant = CVAE(seed=model.seed, sample_from=sample_from, n_regimes=model.n_regimes,
+                   **SMALL)
+    variant.shape = model.shape
+    variant.load_state_dict(model.state_dict())
+    return variant
+
+
+def test_samples_draw_the_decoders_own_noise_by_default(regime_model):
+    model, _ = regime_model
+    regimes = np.repeat([0, 1], 150)
+    mean, sd = _decoder_moments(model, regimes)
+    residual = (model.sample_conditional(regimes) - mean) / sd
+    assert residual.std() == pytest.approx(1.0, abs=0.05)
+    assert abs(residual.mean()) < 0.05
+
+
+def test_mean_sampling_returns_the_decoder_mean(regime_model):
+    model, _ = regime_model
+    regimes = np.repeat([0, 1], 150)
+    variant = _variant(model, "mean")
+    mean, _ = _decoder_moments(variant, regimes)
+    np.testing.assert_allclose(variant.sample_conditional(regimes), mean, rtol=1e-6, atol=1e-7)
+
+
+def test_learned_decoder_noise_has_the_datas_scale():
+    # iid N(0, 0.1²) windows: the decoder's sd must be ≈ 0.1 after a short training, not the
+    # generic start of 1 (or the 0.32 the short S&P training used to leave).
+    data = np.random.default_rng(8).normal(0, 0.1, (128, 16, 1)).astype(np.float32)
+    model = CVAE(seed=2, epochs=5, n_regimes=1, **SMALL)
+    model.fit(data)
+    _, sd = _decoder_moments(model, np.zeros(100, dtype=int))
+    assert np.median(sd) == pytest.approx(0.1, rel=0.15)
+    assert model.sample(200).std() == pytest.approx(0.1, rel=0.2)

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from synthvol.errors import ConfigError, DataError
-from synthvol.generators.lstm_attention import LSTMAttention
+from synthvol.generators.lstm_attention import LSTMAttention, chronological_split
 
 torch.set_num_threads(1)   # tiny networks: more threads only add contention
 
@@ -58,3 +58,24 @@ def test_too_few_windows_for_the_chronological_split() -> None:
 def test_heads_must_divide_the_width() -> None:
     with pytest.raises(ConfigError, match="num_heads"):
         LSTMAttention(seed=0, hidden_size=5, num_heads=4)
+
+
+@pytest.mark.parametrize("n, length, fraction", [(200, 16, 0.25), (101, 5, 0.1), (60, 30, 0.2)])
+def test_validation_windows_share_no_return_with_training_windows(n, length, fraction) -> None:
+    # Distinct values 0, 1, 2, ...: a window's values say which returns it holds.
+    series = np.arange(n + length - 1, dtype=float)
+    windows = np.lib.stride_tricks.sliding_window_view(series, length)
+    train, val = chronological_split(len(windows), length, fraction)
+    assert not set(windows[train].ravel()) & set(windows[val].ravel())
+    assert val.stop - val.start == max(1, round(fraction * len(windows)))
+    # nothing more is dropped than the overlap needs: the gap is exactly length - 1 windows
+    assert val.start - train.stop == length - 1
+
+
+def test_shuffled_windows_are_refused() -> None:
+    series = np.random.default_rng(1).normal(0, 0.1, 300)
+    windows = np.lib.stride_tricks.sliding_window_view(series, 16).copy()
+    shuffled = windows[np.random.default_rng(2).permutation(len(windows))]
+    with pytest.raises(DataError, match="time order"):
+        LSTMAttention(seed=0, epochs=1, **SMALL).fit(shuffled)
+    LSTMAttention(seed=0, epochs=1, **SMALL).fit(windows)      # in time order: accepted

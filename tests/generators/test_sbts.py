@@ -1,12 +1,15 @@
-"""SBTS: reproduces a known process, is seeded, draws long paths in its Markovian variant."""
+"""SBTS: reproduces a known process, matches its Euler scheme term by term, is seeded
+whatever the thread count, draws long paths in its Markovian variant."""
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 
 from synthvol.errors import ConfigError
-from synthvol.generators.sbts import SBTS
+from synthvol.generators.sbts import _LOG_CUTOFF, SBTS, _exp_above_cutoff
+from synthvol.seeds import rng
 
 PHI, SIGMA = 0.5, 0.1
 
@@ -88,3 +91,60 @@ def test_bad_hyper_parameters_raise(kwargs: dict) -> None:
 def test_markov_order_must_be_below_window(ar1_windows: np.ndarray) -> None:
     with pytest.raises(ConfigError, match="markov_order=30"):
         SBTS(seed=1, markov_order=30).fit(ar1_windows)
+
+
+def reference_bridge(refs: np.ndarray, noise: np.ndarray, bandwidth: float,
+                     order: int) -> np.ndarray:
+    """The module docstring's Euler scheme, term by term in float64 numpy (one path)."""
+    n_refs, window, d = refs.shape
+    x_all = np.concatenate([np.zeros((n_refs, 1, d)), refs], axis=1)
+    dt = 1.0 / window
+    n_sub = noise.shape[1]
+    delta = dt / n_sub
+    path = [np.zeros(d)]
+    for i in range(window):
+        lags = range(max(1, i - order + 1), i + 1)
+        past = sum(((x_all[:, j] - path[j]) ** 2).sum(1) for j in lags) if i else 0.0
+        target = x_all[:, i + 1]
+        log_w = -past / (2 * bandwidth ** 2) + ((target - path[i]) ** 2).sum(1) / (2 * dt)
+        y = path[i].copy()
+        for sub in range(n_sub):
+            remaining = dt - sub * delta
+            logits = log_w - ((target - y) ** 2).sum(1) / (2 * remaining)
+            w = np.exp(logits - logits.max())
+            drift = (w[:, None] * (target - y)).sum(0) / w.sum() / remaining
+            y = y + drift * delta + np.sqrt(delta) * noise[i, sub]
+        path.append(y)
+    return np.array(path[1:])
+
+
+@pytest.mark.parametrize("order", [None, 2])
+def test_kernel_matches_the_scheme_term_by_term(order) -> None:
+    refs = np.random.default_rng(5).uniform(0, 1, (40, 6, 2)).cumsum(1) / 3
+    gen = SBTS(seed=2, bandwidth=0.2, n_substeps=10, markov_order=order)
+    gen.fit(refs)
+    sample = gen.sample(3)
+    # the increments the sampler pre-draws
+    noise = rng(gen.seed, "sbts", "noise", 3, 6).standard_normal((3, 6, 10, 2))
+    for p in range(3):
+        expected = reference_bridge(refs, noise[p], 0.2, 6 if order is None else order)
+        np.testing.assert_allclose(sample[p], expected, atol=2e-5)
+
+
+def test_polynomial_exp_is_accurate_and_cut_off() -> None:
+    z = np.linspace(-_LOG_CUTOFF + 1e-3, 0, 2001, dtype=np.float32)
+    got = np.array([_exp_above_cutoff(np.float32(v)) for v in z], dtype=np.float64)
+    np.testing.assert_allclose(got, np.exp(z.astype(np.float64)), rtol=1e-5)
+    assert _exp_above_cutoff(np.float32(-_LOG_CUTOFF - 1)) == 0.0
+
+
+def test_samples_do_not_depend_on_the_thread_count(fitted: SBTS) -> None:
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = fitted.sample(6)
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        two = fitted.sample(6)
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(one, two)

@@ -100,7 +100,14 @@ def test_sample_length_is_fixed_and_needs_fit(trained):
 
 
 @pytest.mark.parametrize("bad", [{"hidden_dim": 0}, {"iterations": -1}, {"gamma": -0.5},
-                                 {"learning_rate": 0.0}])
+                                 {"learning_rate": 0.0}, {"budget": "gpu"}])
 def test_bad_hyper_parameters_raise(bad):
     with pytest.raises(ConfigError):
         TimeGAN(seed=1, **bad)
+
+
+def test_reference_budget_is_one_parameter_away():
+    model = TimeGAN(seed=1, budget="reference", iterations=150, learning_rate=5e-3)
+    assert (model.iterations, model.learning_rate) == (10_000, 1e-3)   # jsyoon0823/TimeGAN
+    cpu = TimeGAN(seed=1, iterations=150, learning_rate=5e-3)
+    assert (cpu.iterations, cpu.learning_rate, cpu.hyper["budget"]) == (150, 5e-3, "cpu")

@@ -22,8 +22,16 @@ structure beyond their volatility, so the fitted model is close to a regime-cond
 Gaussian with learned per-step means and variances.
 
 Sampling draws the regime from its training frequency (or takes it from the caller in
-:meth:`CVAE.sample_conditional`), ``z`` from the prior and ``x`` from ``p(x | z, c)``, i.e.
-the decoder's mean plus its Gaussian noise, which is part of the model.
+:meth:`CVAE.sample_conditional`), ``z`` from the prior and ``x ~ p(x | z, c)``: the decoder's
+mean plus its own Gaussian noise, which is part of the model (``sample_from="likelihood"``,
+the default). The decoder's log-variance starts at the log of the training variance: from
+the generic start ``s = 1`` the short training left ``s ≈ 0.32`` against returns of sd ≈ 0.13,
+so samples were white noise 2.5 times too wide; with this start the learned ``s`` matches
+the data (0.131 against 0.130 on 3965 synthetic Student-t windows of 60 steps with random
+volatility, 20 epochs; not yet measured on the S&P windows).
+``sample_from="mean"`` returns the decoder's mean ``m(z, c)`` instead; with the posterior
+near collapse that is almost a constant window per regime (sd 0.008 on the same data), so
+it is no default.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ from synthvol.generators.nets import module_state, torch_generator, train_epochs
 
 #: Bounds of the decoder's log-variance (scaled units): s ≥ e^-5 ≈ 0.007, s ≤ e ≈ 2.7.
 LOGVAR_MIN, LOGVAR_MAX = -10.0, 2.0
+SAMPLE_FROM = ("mean", "likelihood")
 
 
 def realised_volatility(windows: np.ndarray) -> np.ndarray:
@@ -122,17 +131,22 @@ class CVAE(Generator):
         Weight of the KL term (1 = the ELBO).
     n_regimes : int
         Number of volatility regimes (quantile buckets of realised volatility).
+    sample_from : str
+        ``likelihood``: ``x ~ p(x | z, c)``; ``mean``: the decoder's mean ``m(z, c)``.
     """
 
     name = "cvae"
 
     def __init__(self, seed: int, device: str = "cpu", latent_dim: int = 16, hidden_dim: int = 64,
                  epochs: int = 20, batch_size: int = 128, learning_rate: float = 1e-3,
-                 beta: float = 1.0, n_regimes: int = 3) -> None:
+                 beta: float = 1.0, n_regimes: int = 3, sample_from: str = "likelihood") -> None:
+        if sample_from not in SAMPLE_FROM:
+            raise ConfigError("generators.models.cvae.sample_from must be mean or likelihood, "
+                              f"got {sample_from!r}")
         super().__init__(seed, device, latent_dim=int(latent_dim), hidden_dim=int(hidden_dim),
                          epochs=int(epochs), batch_size=int(batch_size),
                          learning_rate=float(learning_rate), beta=float(beta),
-                         n_regimes=int(n_regimes))
+                         n_regimes=int(n_regimes), sample_from=sample_from)
         for key in ("latent_dim", "hidden_dim", "epochs", "batch_size", "learning_rate"):
             if not self.hyper[key] > 0:
                 raise ConfigError(
@@ -168,6 +182,10 @@ class CVAE(Generator):
         labels = regime_labels(windows, self.boundaries)
         self.frequencies = np.bincount(labels, minlength=self.n_regimes) / len(labels)
         encoder, decoder = self._build(windows.shape[2])
+        d = windows.shape[2]
+        with torch.no_grad():         # the decoder's noise starts at the data's variance
+            variance = torch.from_numpy(windows.reshape(-1, d).var(axis=0)).clamp_min(1e-8)
+            decoder.head.bias[d:] = variance.log().clamp(LOGVAR_MIN, LOGVAR_MAX)
         data = torch.from_numpy(windows).to(self.device)
         conditions = self._one_hot(torch.from_numpy(labels))
         optimiser = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()],
@@ -193,13 +211,15 @@ class CVAE(Generator):
                             f"{self.name} epoch")
 
     def _decode(self, regimes: np.ndarray, length: int, generator: torch.Generator) -> np.ndarray:
-        """Draw ``z`` from the prior and ``x`` from ``p(x | z, c)`` for each regime index."""
+        """Draw ``z`` from the prior and decode it for each regime index (see ``sample_from``)."""
         if self.decoder is None:
             raise RuntimeError("cvae: networks missing; fit() or load first")
         n = len(regimes)
         condition = self._one_hot(torch.as_tensor(regimes, dtype=torch.long))
         z = torch.randn((n, self.latent_dim), generator=generator).to(self.device)
         mean, logvar = self.decoder(z, condition, length)
+        if self.hyper["sample_from"] == "mean":
+            return mean.cpu().numpy()
         eps = torch.randn(mean.shape, generator=generator).to(self.device)
         return (mean + torch.exp(0.5 * logvar) * eps).cpu().numpy()
 

@@ -7,7 +7,11 @@ Differences from the notebook, named here and in the report:
 * it is actually trained (the notebook's training loop is commented out), on a
   chronological split: the last ``val_fraction`` of the windows validate, the
   ``length − 1`` windows before them are dropped so no validation return appears in a
-  training window, and training stops early when the validation loss stalls;
+  training window, and training stops early when the validation loss stalls. The split
+  needs the stride-1 windows in time order, before any shuffling: ``fit`` checks that most
+  neighbouring windows overlap by ``length − 1`` steps (gaps between hold-out blocks are
+  allowed) and raises otherwise, since a split of shuffled windows would put windows that
+  share returns on both sides;
 * default size hidden 32 × 2 layers instead of 512 × 4 (about 53 k instead of 26 M
   parameters), so it trains in minutes on a 2-core CPU;
 * the noisy prediction is what is fed back (the notebook emits the noisy value but feeds
@@ -49,6 +53,27 @@ class AttentionRegressor(nn.Module):
         out, _ = self.lstm(context)
         attended, _ = self.attention(out, out, out, need_weights=False)
         return self.head(attended[:, -1, :])
+
+
+def successor_share(windows: np.ndarray) -> float:
+    """Share of neighbouring windows where the second is the first shifted by one step."""
+    if len(windows) < 2:
+        return 1.0
+    return float(np.mean(np.all(windows[1:, :-1] == windows[:-1, 1:], axis=(1, 2))))
+
+
+def chronological_split(n: int, length: int, val_fraction: float) -> tuple[slice, slice]:
+    """Training and validation windows of ``n`` time-ordered stride-1 windows.
+
+    The last ``val_fraction`` validate; the ``length − 1`` windows before them, which share
+    returns with the first validation window, are dropped.
+    """
+    n_val = max(1, round(val_fraction * n))
+    n_train = n - n_val - (length - 1)
+    if n_train < 2:
+        raise DataError(f"lstm_attention: {n} windows of {length} leave {n_train} "
+                        "training windows after the chronological validation gap")
+    return slice(0, n_train), slice(n - n_val, n)
 
 
 class LSTMAttention(Generator):
@@ -101,14 +126,17 @@ class LSTMAttention(Generator):
 
     def _fit(self, windows: np.ndarray) -> list[dict[str, float]]:
         n, length, d = windows.shape
-        n_val = max(1, int(round(self.hyper["val_fraction"] * n)))
-        n_train = n - n_val - (length - 1)
-        if n_train < 2:
-            raise DataError(f"lstm_attention: {n} windows of {length} leave {n_train} "
-                             "training windows after the chronological validation gap")
+        in_order = successor_share(windows)
+        if in_order < 0.5:
+            raise DataError(f"lstm_attention: only {in_order:.0%} of neighbouring windows "
+                            "overlap by length - 1 steps; the chronological validation split "
+                            "needs the stride-1 windows in time order (shuffle after it, not "
+                            "before)")
+        train, val = chronological_split(n, length, self.hyper["val_fraction"])
+        n_train = train.stop
         data = torch.from_numpy(windows).to(self.device)
-        x_train, y_train = data[:n_train, :-1], data[:n_train, -1]
-        x_val, y_val = data[n - n_val:, :-1], data[n - n_val:, -1]
+        x_train, y_train = data[train, :-1], data[train, -1]
+        x_val, y_val = data[val, :-1], data[val, -1]
         self.net = self._build(d)
         optimiser = torch.optim.AdamW(self.net.parameters(), lr=self.hyper["learning_rate"],
                                       weight_decay=1e-5)

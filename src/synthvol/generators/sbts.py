@@ -20,6 +20,9 @@ Implementation choices (named here and in the report):
 * the ratio is evaluated in log space with the largest term factored out (a soft-max over
   references), so it never underflows to 0/0 as the official code's products of kernels do
   late in an interval — the official code then sets the drift to zero;
+* the soft-max weights of each Euler substep are computed in float32 with a polynomial
+  ``exp`` (relative error < 1e-5 on weights, paths within 2e-7 of float64 on the benchmark
+  case), where the bridge is insensitive; the path and the per-step terms stay in float64;
 * the Gaussian kernel replaces the official code's compact quartic kernel, as the brief asks;
 * Brownian increments are pre-drawn with numpy from :func:`synthvol.seeds.rng`, so samples
   are identical for a seed whatever the number of numba threads;
@@ -38,10 +41,13 @@ from numba import njit, prange
 
 from synthvol.errors import ConfigError
 from synthvol.generators.base import Generator
+from synthvol.progress import Progress, get_logger
 from synthvol.seeds import rng
 
 #: Terms more than this many nats below the largest are skipped (weight < 1e-17).
 _LOG_CUTOFF = 40.0
+#: Paths per kernel call: one progress line each (enough work per call for the threads).
+_PATHS_PER_LOG = 50
 
 
 @njit(cache=True)
@@ -55,6 +61,23 @@ def _past_distance(refs: np.ndarray, path: np.ndarray, m: int, col: int, i: int,
     return total
 
 
+@njit(inline="always", fastmath=True, cache=True)
+def _exp_above_cutoff(z: np.float32) -> np.float32:
+    """float32 ``exp(z)`` for ``z ≤ 0``, 0 below ``−_LOG_CUTOFF``; relative error < 1e-5.
+
+    ``exp(z) = (exp(z / 64))^64`` with a degree-8 Taylor polynomial on ``z / 64 ∈ [−0.63, 0]``
+    (remainder < 5e-8 before, and float32 rounding ~4e-6 after the six squarings). Plain
+    arithmetic, so the loop over references vectorises (libm's ``exp`` does not).
+    """
+    r = max(z, np.float32(-_LOG_CUTOFF)) * np.float32(1.0 / 64.0)
+    p = np.float32(1.0) + r * np.float32(1.0 / 8.0)
+    for k in range(7, 0, -1):
+        p = np.float32(1.0) + r * np.float32(1.0 / k) * p
+    for _ in range(6):
+        p = p * p
+    return p if z > np.float32(-_LOG_CUTOFF) else np.float32(0.0)
+
+
 @njit(parallel=True, cache=True, fastmath=True)
 def _bridge_paths(refs: np.ndarray, noise: np.ndarray, columns: np.ndarray, bandwidth: float,
                   dt: float, markov_order: int) -> np.ndarray:
@@ -64,6 +87,15 @@ def _bridge_paths(refs: np.ndarray, noise: np.ndarray, columns: np.ndarray, band
     ``noise`` ``(n, N, N_π, d)`` standard normal increments; ``columns[i]`` the reference
     column whose transition drives step ``i`` (``i`` itself inside the window).
     Returns ``(n, N, d)`` without the start point.
+
+    Per step, in coordinates centred on the step's start ``Y_{t_i}`` (``u_m = X^m_{t_{i+1}} −
+    Y_{t_i}``, ``v = x − Y_{t_i}``), each reference's ``base_m = −past_m / 2h² + |u_m|² / 2Δ``
+    is computed once (float64). A substep's logit ``base_m − c |u_m − v|²``,
+    ``c = 1 / 2(t_{i+1} − s)``, drops ``c |v|²``, which is the same for every reference and
+    cancels in the soft-max: ``base_m − c |u_m|² + 2c u_m·v``, a few multiply-adds. These
+    per-substep loops over references run in float32 so they vectorise twice as wide, as
+    does :func:`_exp_above_cutoff`; the path itself is accumulated in float64. On the
+    benchmark case the paths differ from an all-float64 evaluation by < 2e-7 (min-max units).
     """
     n_paths, n_steps, n_sub, d = noise.shape
     n_refs = refs.shape[0]
@@ -75,11 +107,11 @@ def _bridge_paths(refs: np.ndarray, noise: np.ndarray, columns: np.ndarray, band
         path = out[p]
         path[0, :] = refs[0, 0, :]
         past = np.zeros(n_refs)        # sum of squared kernel distances over the past
-        base = np.empty(n_refs)
-        logits = np.empty(n_refs)
-        targets = np.empty((d, n_refs))   # feature-major so the loops over m vectorise
-        x = np.empty(d)
-        num = np.empty(d)
+        base = np.empty(n_refs, dtype=np.float32)
+        norms = np.empty(n_refs, dtype=np.float32)       # |u_m|²
+        logits = np.empty(n_refs, dtype=np.float32)      # then the weights
+        targets = np.empty((d, n_refs), dtype=np.float32)   # u, feature-major: loops over m
+        v = np.empty(d)
         for i in range(n_steps):
             col = columns[i]
             for m in range(n_refs):
@@ -95,32 +127,35 @@ def _bridge_paths(refs: np.ndarray, noise: np.ndarray, columns: np.ndarray, band
                         past[m] += _past_distance(refs, path, m, col, i, lag)
                 jump = 0.0
                 for k in range(d):
-                    targets[k, m] = refs[m, col + 1, k]
-                    diff = targets[k, m] - path[i, k]
+                    diff = refs[m, col + 1, k] - path[i, k]
+                    targets[k, m] = diff
                     jump += diff * diff
                 base[m] = -past[m] * inv_2h2 + jump / (2.0 * dt)
-            x[:] = path[i]
+                norms[m] = jump
+            v[:] = 0.0
             for sub in range(n_sub):
-                scale = 0.5 / (dt - sub * delta)
-                logits[:] = base
-                for k in range(d):
-                    for m in range(n_refs):
-                        diff = targets[k, m] - x[k]
-                        logits[m] -= diff * diff * scale
-                top = logits.max()
-                den = 0.0
-                num[:] = 0.0
-                for m in range(n_refs):
-                    if logits[m] > top - _LOG_CUTOFF:
-                        weight = np.exp(logits[m] - top)
-                        den += weight
-                        for k in range(d):
-                            num[k] += weight * (targets[k, m] - x[k])
                 remaining = dt - sub * delta
+                scale = np.float32(0.5 / remaining)
+                for m in range(n_refs):
+                    logits[m] = base[m] - scale * norms[m]
                 for k in range(d):
-                    x[k] += num[k] / (den * remaining) * delta \
+                    pull = np.float32(v[k] / remaining)
+                    for m in range(n_refs):
+                        logits[m] += pull * targets[k, m]
+                top = np.float32(-np.inf)
+                for m in range(n_refs):
+                    top = max(top, logits[m])
+                den = np.float32(0.0)
+                for m in range(n_refs):
+                    logits[m] = _exp_above_cutoff(logits[m] - top)
+                    den += logits[m]
+                for k in range(d):
+                    mean = np.float32(0.0)
+                    for m in range(n_refs):
+                        mean += logits[m] * targets[k, m]
+                    v[k] += (mean / den - v[k]) / remaining * delta \
                         + sqrt_delta * noise[p, i, sub, k]
-            path[i + 1, :] = x
+            path[i + 1, :] = path[i] + v
     return out[:, 1:, :]
 
 
@@ -186,9 +221,18 @@ class SBTS(Generator):
         n_sub = self.hyper["n_substeps"]
         noise = rng(self.seed, "sbts", "noise", n, length).standard_normal(
             (n, length, n_sub, d))
-        order = self.hyper["markov_order"]
-        return _bridge_paths(refs, noise, columns, self.hyper["bandwidth"], 1.0 / window,
-                             length if order is None else order)
+        order = self.hyper["markov_order"] or length
+        logger = get_logger("generators")
+        if not _bridge_paths.signatures:
+            logger.info("compiling numba kernels (SBTS bridge)...")
+        progress = Progress("sbts paths", n, every=1)
+        out = np.empty((n, length, d))
+        for start in range(0, n, _PATHS_PER_LOG):
+            stop = min(n, start + _PATHS_PER_LOG)
+            out[start:stop] = _bridge_paths(refs, noise[start:stop], columns,
+                                            self.hyper["bandwidth"], 1.0 / window, order)
+            progress.update(stop)
+        return out
 
     def state_dict(self) -> dict[str, Any]:
         if self.references is None:
