@@ -98,7 +98,8 @@ def _default_monthly_head():
     return series.to_numpy()[:-12]
 
 
-@pytest.mark.parametrize("name,trend,damped", [("ses", None, False), ("holt", "add", False)])
+@pytest.mark.parametrize("name,trend,damped", [("ses", None, False), ("holt", "add", False),
+                                               ("damped", "add", True)])
 def test_ets_reaches_the_multistart_likelihood(name, trend, damped):
     t = np.arange(150.0)
     gen = rng(SEED, "forecast-test", "ets-ml", name)

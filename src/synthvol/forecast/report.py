@@ -46,6 +46,8 @@ SIMPLIFICATIONS = (
     "the series, so the Durbin-Watson test is refused for them and Ljung-Box is used.",
     "Adequacy is judged once, on the residuals of the fit to the head of the series; the "
     "rolling origins refit the models but do not retest them.",
+    "MASE standard errors are the spread of the per-origin MASE over the origins; the "
+    "forecast windows of neighbouring origins overlap, so they understate the uncertainty.",
 )
 
 RANKING_COLUMNS = ["rank", "model", "passes", "adequate", "rolling_mase", "rolling_mape"]

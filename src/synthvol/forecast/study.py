@@ -2,8 +2,11 @@
 
 The prepared daily prices are aggregated (``forecast.aggregation``, a pandas resample rule,
 and ``forecast.statistic``: by default the monthly mean close, ``resample("MS").mean()``);
-every model is fitted on the head of that series and scored on its last
-``forecast.holdout`` periods, forecast L = 1..holdout steps ahead from the end of the head.
+every model (:data:`synthvol.forecast.models.MODELS`) is fitted on the head of that series
+and scored on its last ``forecast.holdout`` periods, forecast L = 1..holdout steps ahead
+from the end of the head; and refitted at each of the last ``forecast.rolling_origins``
+periods for the rolling-origin evaluation (:mod:`synthvol.forecast.rolling`). The ranking
+puts models whose residuals pass the adequacy checks first, each group by rolling MASE.
 """
 
 from __future__ import annotations
