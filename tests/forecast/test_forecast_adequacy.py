@@ -142,6 +142,8 @@ def test_rs_criterion_accepts_normal_and_rejects_heavy_tails():
     assert result.statistic == pytest.approx(2.0 / np.sqrt(10.0 / 9.0))
     assert (result.lower, result.upper) == (2.59, 3.777)
     assert result.decision.startswith("reject: not normal (range too narrow")
+    beyond = rs_criterion_test(gen.normal(size=1200))
+    assert beyond.decision.startswith("inconclusive") and np.isnan(beyond.lower)
 
 
 def test_jarque_bera_and_shapiro_wilk_in_the_table():

@@ -112,6 +112,8 @@ def test_holdout_too_long_is_refused(prices_path, tmp_path):
     with pytest.raises(ConfigError, match="forecast.rolling_origins"):
         run_rolling(str(series), {**PARAMS, "rolling_origins": 60},
                     {"forecasts": str(tmp_path / "r.csv"), "accuracy": str(tmp_path / "a.csv")})
+    with pytest.raises(ConfigError, match="forecast.coverage_levels"):
+        run_models(str(prices_path), {**PARAMS, "coverage_levels": [0.8, 0.95]}, outputs)
     with pytest.raises(ConfigError, match="n_min"):
         write_kstar({**PARAMS["kstar"], "n_min": 30}, str(tmp_path / "k.csv"))
 

@@ -213,6 +213,9 @@ def rs_criterion_test(residuals: np.ndarray, alpha: float = 0.05) -> RSCriterion
     """(e_max − e_min)/S against the tabulated bounds for n at two-sided level ``alpha``."""
     e = _series(residuals, 3, RS_CRITERION)
     statistic = rs_statistic(e)
+    if e.size > rs_table()["n"].max():
+        return RSCriterionResult(statistic, np.nan, np.nan, alpha,
+                                 f"{INCONCLUSIVE}: n = {e.size} beyond the R/S table")
     lower, upper = rs_bounds(e.size, alpha)
     if lower < statistic < upper:
         decision = f"{ACCEPT}: normal"

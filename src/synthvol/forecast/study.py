@@ -41,6 +41,15 @@ def aggregate_prices(prices: pd.DataFrame, rule: str, statistic: str) -> pd.Seri
     return getattr(resampled, statistic)().dropna().rename("value")
 
 
+def coverage_levels(params: Mapping[str, Any]) -> list[float]:
+    """``forecast.coverage_levels``, which must include the tables' ``forecast.confidence``."""
+    levels = [float(c) for c in params["coverage_levels"]]
+    if not any(np.isclose(c, float(params["confidence"])) for c in levels):
+        raise ConfigError(f"forecast.coverage_levels: {levels} must include "
+                          f"forecast.confidence = {params['confidence']}")
+    return levels
+
+
 def _fits_frame(fits: Mapping[str, Any]) -> pd.DataFrame:
     """One row per fitted parameter (a model without parameters gets one row of NaN)."""
     rows = []
@@ -69,8 +78,7 @@ def run_models(prices_path: str, params: Mapping[str, Any], outputs: Mapping[str
     head, tail = series.iloc[:-holdout], series.iloc[-holdout:]
     logger.info("series: %d periods (%s), fit on %d, hold out %d", series.size,
                 params["aggregation"], head.size, holdout)
-    confidence = float(params["confidence"])
-    levels = [float(c) for c in params["coverage_levels"]]
+    confidence, levels = float(params["confidence"]), coverage_levels(params)
     scale = naive_scale(head.to_numpy())
     fits: dict[str, Any] = {}
     fitted, forecasts, adequacy = [], [], []
@@ -166,7 +174,7 @@ def run_rolling(series_path: str, params: Mapping[str, Any], outputs: Mapping[st
         raise ConfigError(f"forecast.rolling_origins: {origins} leaves "
                           f"{series.size - origins} periods before the first origin; need at "
                           f"least {MIN_HEAD}")
-    levels = [float(c) for c in params["coverage_levels"]]
+    levels = coverage_levels(params)
     forecasts, n_params = rolling_forecasts(series, params["models"], params, origins, horizon,
                                             float(params["confidence"]), levels)
     write_csv(forecasts, outputs["forecasts"])
