@@ -69,11 +69,20 @@ SV_SCHEMES: dict[str, Entry] = {
 }
 
 FORECAST_MODELS: dict[str, Entry] = {
-    **{name: Entry("synthvol.forecast.curves:growth_curve", f"{name} growth curve")
+    "naive": Entry("synthvol.forecast.models:benchmark_fit", "naive (last value)"),
+    "drift": Entry("synthvol.forecast.models:benchmark_fit", "random walk with drift"),
+    **{name: Entry("synthvol.forecast.models:growth_curve_fit", f"{name} growth curve")
        for name in ("linear", "parabolic", "exponential", "modified_exponential", "gompertz",
                     "logistic")},
-    "ses": Entry("synthvol.forecast.adaptive:fit_adaptive", "simple exponential smoothing"),
-    "holt": Entry("synthvol.forecast.adaptive:fit_adaptive", "Holt's linear trend"),
+    "ses": Entry("synthvol.forecast.models:exponential_smoothing_fit",
+                 "simple exponential smoothing"),
+    "holt": Entry("synthvol.forecast.models:exponential_smoothing_fit", "Holt's linear trend"),
+    "damped": Entry("synthvol.forecast.models:exponential_smoothing_fit",
+                    "damped additive trend, ETS(A,Ad,N)"),
+    "brown_linear": Entry("synthvol.forecast.models:brown_fit",
+                          "Brown's adaptive polynomial, order 1"),
+    "brown_quadratic": Entry("synthvol.forecast.models:brown_fit",
+                             "Brown's adaptive polynomial, order 2"),
 }
 
 #: The registries by kind, as the schema's ``x-registry`` names them.

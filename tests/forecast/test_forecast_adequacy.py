@@ -1,4 +1,4 @@
-"""Adequacy tests: turning points, RS normality, Durbin-Watson (bounds, exact p-value)."""
+"""Adequacy tests: turning points, skewness-kurtosis rule, R/S criterion, Durbin-Watson."""
 
 import numpy as np
 import pytest
@@ -6,9 +6,11 @@ from scipy import stats
 from statsmodels.stats.stattools import durbin_watson
 
 from synthvol.errors import SynthvolError
-from synthvol.forecast.adequacy import (adequacy_table, count_turning_points,
-                                        ljung_box_test, rs_normality_test,
-                                        turning_points_moments, turning_points_test)
+from synthvol.forecast.adequacy import (RS_TAIL_PROBABILITIES, adequacy_table,
+                                        count_turning_points, ljung_box_test, rs_bounds,
+                                        rs_criterion_test, rs_table, simulate_rs_quantiles,
+                                        skewness_kurtosis_test, turning_points_moments,
+                                        turning_points_test)
 from synthvol.forecast.durbin_watson import (durbin_watson_bounds, durbin_watson_cdf,
                                              durbin_watson_statistic, durbin_watson_test,
                                              lookup_bounds, quadratic_form_cdf,
@@ -71,8 +73,8 @@ def test_turning_points_decisions():
 
 # ---------------------------------------------------------------- normality
 
-def test_rs_standard_errors_and_shift():
-    result = rs_normality_test(rng(SEED, "forecast-test", "rs").normal(size=25))
+def test_skewness_kurtosis_standard_errors_and_shift():
+    result = skewness_kurtosis_test(rng(SEED, "forecast-test", "rs").normal(size=25))
     n = 25
     assert result.sigma_skewness == pytest.approx(np.sqrt(6 * (n - 2) / ((n + 1) * (n + 3))))
     assert result.sigma_kurtosis == pytest.approx(
@@ -80,10 +82,10 @@ def test_rs_standard_errors_and_shift():
     assert result.kurtosis_shifted == pytest.approx(result.kurtosis + 6 / (n + 1))
 
 
-def test_rs_accepts_normal_and_rejects_skewed_samples():
+def test_skewness_kurtosis_accepts_normal_and_rejects_skewed_samples():
     gen = rng(SEED, "forecast-test", "rs-power")
-    normal = [rs_normality_test(gen.normal(size=100)).decision for _ in range(300)]
-    skewed = [rs_normality_test(gen.exponential(size=100)).decision for _ in range(300)]
+    normal = [skewness_kurtosis_test(gen.normal(size=100)).decision for _ in range(300)]
+    skewed = [skewness_kurtosis_test(gen.exponential(size=100)).decision for _ in range(300)]
     accept = np.mean([d.startswith("accept") for d in normal])
     reject_normal = np.mean([d.startswith("reject") for d in normal])
     reject_skewed = np.mean([d.startswith("reject") for d in skewed])
@@ -92,10 +94,56 @@ def test_rs_accepts_normal_and_rejects_skewed_samples():
     assert reject_skewed > 0.98   # exponential: skewness 2, kurtosis 6
 
 
-def test_rs_needs_more_powerful_test_zone():
+def test_skewness_kurtosis_needs_more_powerful_test_zone():
     gen = rng(SEED, "forecast-test", "rs-zone")
-    zone = [rs_normality_test(gen.normal(size=50)).decision for _ in range(300)]
+    zone = [skewness_kurtosis_test(gen.normal(size=50)).decision for _ in range(300)]
     assert any(d.startswith("inconclusive: needs a more powerful test") for d in zone)
+
+
+def test_rs_bounds_reproduce_the_published_table():
+    # David, Hartley & Pearson (1954) as quoted in Russian econometrics textbooks:
+    # n = 10: 2.67 and 3.685, n = 20: 3.18 and 4.49 at the 5% points
+    table = rs_table().set_index("n")
+    assert (table.loc[10, "lower_0.05"], table.loc[10, "upper_0.05"]) == (2.67, 3.685)
+    assert (table.loc[20, "lower_0.05"], table.loc[20, "upper_0.05"]) == (3.18, 4.49)
+    assert rs_bounds(10, 0.1) == (2.67, 3.685)
+    assert rs_bounds(30, 0.05) == (3.37, 5.06)
+    assert rs_bounds(22, 0.1) == pytest.approx((3.18 + 0.4 * 0.16, 4.49 + 0.4 * 0.22))
+    n = table.index.to_numpy()
+    lowest = np.where(n % 2 == 0, 2 * np.sqrt((n - 1) / n), 2 * np.sqrt(n / (n + 1)))
+    np.testing.assert_allclose(table["lower_0"], lowest, atol=5e-4)
+    np.testing.assert_allclose(table["upper_0"], np.sqrt(2 * (n - 1)), atol=5e-3)
+    with pytest.raises(SynthvolError, match="forecast.alpha"):
+        rs_bounds(10, 0.03)
+    with pytest.raises(SynthvolError, match="outside the table"):
+        rs_bounds(2000, 0.05)
+
+
+@pytest.mark.parametrize("n", [5, 12, 30, 60, 200])
+def test_rs_table_matches_simulation(n):
+    probabilities = np.array([*RS_TAIL_PROBABILITIES[2:], *[1 - p for p in
+                                                           RS_TAIL_PROBABILITIES[2:]]])
+    simulated = simulate_rs_quantiles(n, probabilities, 40000, rng(SEED, "forecast-test",
+                                                                   "rs-sim", n))
+    row = rs_table().set_index("n").loc[n]
+    tabulated = [row[f"lower_{p:g}"] for p in RS_TAIL_PROBABILITIES[2:]] + \
+        [row[f"upper_{p:g}"] for p in RS_TAIL_PROBABILITIES[2:]]
+    np.testing.assert_allclose(simulated, tabulated, atol=0.04)
+
+
+def test_rs_criterion_accepts_normal_and_rejects_heavy_tails():
+    gen = rng(SEED, "forecast-test", "rs-criterion")
+    normal = [rs_criterion_test(gen.normal(size=50)).decision for _ in range(400)]
+    heavy = [rs_criterion_test(gen.standard_t(2, size=50)).decision for _ in range(200)]
+    assert np.mean([d.startswith("reject") for d in normal]) == pytest.approx(0.05, abs=0.03)
+    assert np.mean([d.startswith("reject") for d in heavy]) > 0.5
+    two_point = np.array([-1.0, 1.0] * 5)          # R/S at its minimum 2 sqrt(9/10)
+    result = rs_criterion_test(two_point)
+    assert result.statistic == pytest.approx(2.0 / np.sqrt(10.0 / 9.0))
+    assert (result.lower, result.upper) == (2.59, 3.777)
+    assert result.decision.startswith("reject: not normal (range too narrow")
+    beyond = rs_criterion_test(gen.normal(size=1200))
+    assert beyond.decision.startswith("inconclusive") and np.isnan(beyond.lower)
 
 
 def test_jarque_bera_and_shapiro_wilk_in_the_table():

@@ -5,14 +5,18 @@ import pandas as pd
 import pytest
 
 from synthvol.errors import ConfigError
-from synthvol.forecast.figures import write_model_figures
+from synthvol.forecast.figures import write_model_figures, write_rolling_figure
+from synthvol.registry import FORECAST_MODELS as REGISTRY
 from synthvol.forecast.report import write_forecast_section
-from synthvol.forecast.study import aggregate_prices, run_models, write_accuracy, write_kstar
+from synthvol.forecast.study import (aggregate_prices, run_models, run_rolling,
+                                     write_accuracy, write_kstar)
 from synthvol.seeds import rng
 
-MODELS = ["linear", "parabolic", "exponential", "modified_exponential", "gompertz", "logistic",
-          "ses", "holt"]
-PARAMS = dict(aggregation="MS", statistic="mean", holdout=6, confidence=0.9, models=MODELS,
+MODELS = list(REGISTRY)
+LEVELS = [0.8, 0.9, 0.95]
+PARAMS = dict(aggregation="MS", statistic="mean", holdout=6, rolling_origins=4,
+              confidence=0.9, coverage_levels=LEVELS, models=MODELS,
+              brown=dict(alpha=None, initial_periods=12),
               randomness_level=0.95, alpha=0.05, ljung_box_lags=12,
               kstar=dict(trends=["linear", "parabolic"], n_min=7, n_max=25, horizon_max=3,
                          confidence=0.9, t_decimals=3))
@@ -52,11 +56,24 @@ def test_study_writes_tables_figures_and_section(prices_path, tmp_path):
     assert independence["linear"].startswith("Durbin-Watson")
     assert independence["ses"].startswith("Ljung-Box")
 
+    fits = pd.read_csv(outputs["fits"])
+    assert fits.convergence.notna().all()
+    assert fits.set_index("model").loc["holt", "loglik"].notna().all()
+    assert {"lower_80", "upper_95"} <= set(forecasts.columns)
+
+    rolling = {"forecasts": str(tmp_path / "rolling_forecasts.csv"),
+               "accuracy": str(tmp_path / "rolling_accuracy.csv")}
+    run_rolling(outputs["series"], PARAMS, rolling)
+    by_origin = pd.read_csv(rolling["forecasts"]).groupby(["model", "origin"]).size()
+    assert by_origin.groupby("model").size().eq(4).all()           # every origin, every model
+    assert sorted(by_origin.loc["naive"].tolist()) == [1, 2, 3, 4]
     accuracy = write_accuracy(outputs["forecasts"], outputs["fits"], outputs["adequacy"],
-                              str(tmp_path / "accuracy.csv"))
-    assert list(accuracy["rank"]) == list(range(1, 9))
-    assert accuracy.mape.is_monotonic_increasing
-    assert accuracy.mu.between(0, 1).all()
+                              rolling["accuracy"], LEVELS, str(tmp_path / "accuracy.csv"))
+    assert list(accuracy["rank"]) == list(range(1, len(MODELS) + 1))
+    for passes, group in accuracy.groupby("passes"):
+        assert group.rolling_mase.is_monotonic_increasing
+    assert accuracy.passes.is_monotonic_decreasing
+    assert accuracy.mu.between(0, 1).all() and accuracy.coverage_95.between(0, 1).all()
     kstar = write_kstar(PARAMS["kstar"], str(tmp_path / "kstar.csv"))
     assert len(kstar) == 2 * 19 * 3
 
@@ -68,19 +85,55 @@ def test_study_writes_tables_figures_and_section(prices_path, tmp_path):
         assert fit_png.stat().st_size > 1000 and residual_png.stat().st_size > 1000
         fit_pngs.append(str(fit_png))
         residual_pngs.append(str(residual_png))
+    rolling_png = tmp_path / "rolling_accuracy.png"
+    write_rolling_figure(rolling["accuracy"], LEVELS, str(rolling_png))
     section = tmp_path / "40_forecast.html"
-    write_forecast_section(str(tmp_path / "accuracy.csv"), outputs["adequacy"], outputs["fits"],
-                           outputs["series"], str(tmp_path / "kstar.csv"), fit_pngs,
-                           residual_pngs, PARAMS, str(section))
+    write_forecast_section(str(tmp_path / "accuracy.csv"), rolling["accuracy"], str(rolling_png),
+                           outputs["adequacy"], outputs["fits"], outputs["series"],
+                           str(tmp_path / "kstar.csv"), fit_pngs, residual_pngs, PARAMS,
+                           str(section))
     html = section.read_text()
     assert html.startswith('<section id="forecast"')
     assert "113 of 114 cells agree" in html
-    assert html.count("<img") == 8 + 3
+    assert "naive forecast" in html.split("<aside")[0]           # the sentence at the top
+    assert '<aside class="findings" data-part="forecast">' in html
+    assert "results/forecast/figures" not in html                 # no figure outside the page
+    diagnosed = 3 + (accuracy.model.iloc[:3] != "naive").all()
+    assert html.count("<img") == len(MODELS) + diagnosed + 1
 
 
 def test_holdout_too_long_is_refused(prices_path, tmp_path):
     outputs = {name: str(tmp_path / f"{name}.csv") for name in TABLES}
     with pytest.raises(ConfigError, match="forecast.holdout"):
         run_models(str(prices_path), {**PARAMS, "holdout": 60}, outputs)
+    series = tmp_path / "series.csv"
+    pd.DataFrame({"date": pd.date_range("2012-01-01", periods=72, freq="MS"),
+                  "value": np.linspace(100.0, 200.0, 72), "part": "head"}).to_csv(series)
+    with pytest.raises(ConfigError, match="forecast.rolling_origins"):
+        run_rolling(str(series), {**PARAMS, "rolling_origins": 60},
+                    {"forecasts": str(tmp_path / "r.csv"), "accuracy": str(tmp_path / "a.csv")})
+    with pytest.raises(ConfigError, match="forecast.coverage_levels"):
+        run_models(str(prices_path), {**PARAMS, "coverage_levels": [0.8, 0.95]}, outputs)
     with pytest.raises(ConfigError, match="n_min"):
         write_kstar({**PARAMS["kstar"], "n_min": 30}, str(tmp_path / "k.csv"))
+
+
+def test_rolling_origin_on_a_linear_trend_ranks_the_linear_curve_first(tmp_path):
+    dates = pd.date_range("2000-01-01", periods=96, freq="MS")
+    noise = rng(20150601, "forecast-test", "rolling-linear").normal(size=dates.size)
+    series = tmp_path / "series.csv"
+    pd.DataFrame({"date": dates, "value": 500.0 + 4.0 * np.arange(96) + 3.0 * noise,
+                  "part": "head"}).to_csv(series, index=False)
+    models = ["naive", "drift", "linear", "parabolic", "ses", "holt", "brown_linear"]
+    outputs = {"forecasts": str(tmp_path / "f.csv"), "accuracy": str(tmp_path / "a.csv")}
+    run_rolling(str(series), {**PARAMS, "models": models, "rolling_origins": 24,
+                              "holdout": 6}, outputs)
+    overall = pd.read_csv(outputs["accuracy"], dtype={"horizon": str})
+    overall = overall[overall.horizon == "all"].set_index("model")
+    # Holt's MLE here has alpha and beta at their lower bounds, i.e. it *is* the global
+    # least-squares line; every other model must lose to the linear curve
+    assert overall.loc["linear", "mase"] <= overall.mase.min() * (1 + 1e-4)
+    others = overall.drop(index=["linear", "holt"])
+    assert (others.mase > overall.loc["linear", "mase"]).all()
+    assert overall.loc["linear", "mase"] < 0.8 * overall.loc["naive", "mase"]
+    assert overall.loc["linear", "coverage_90"] == pytest.approx(0.9, abs=0.1)

@@ -1,5 +1,6 @@
-# Forecast adequacy (Dubrova ch. 4-5): growth curves and adaptive methods on the aggregated
-# prepared prices, interval forecasts, adequacy tests, accuracy on a held-out tail, K* table.
+# Forecast adequacy (Dubrova ch. 4-5): benchmarks, growth curves and adaptive methods on the
+# aggregated prepared prices, interval forecasts, adequacy tests, accuracy on a held-out tail
+# and over rolling origins, K* table.
 
 FORECAST = f"{RESULTS}/forecast"
 FORECAST_MODELS = config["forecast"]["models"]
@@ -31,13 +32,38 @@ rule forecast_models:
         "../scripts/forecast_models.py"
 
 
+rule forecast_rolling:
+    input:
+        series=f"{FORECAST}/series.csv",
+    output:
+        forecasts=f"{FORECAST}/rolling_forecasts.csv",
+        accuracy=f"{FORECAST}/rolling_accuracy.csv",
+    params:
+        forecast=FORECAST_MODEL_PARAMS,
+    log:
+        "logs/forecast/forecast_rolling.log",
+    benchmark:
+        "logs/benchmarks/forecast/forecast_rolling.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=20,
+    script:
+        "../scripts/forecast_rolling.py"
+
+
 rule forecast_accuracy:
     input:
         forecasts=f"{FORECAST}/forecasts.csv",
         fits=f"{FORECAST}/fits.csv",
         adequacy=f"{FORECAST}/adequacy.csv",
+        rolling=f"{FORECAST}/rolling_accuracy.csv",
     output:
         f"{FORECAST}/accuracy.csv",
+    params:
+        coverage_levels=config["forecast"]["coverage_levels"],
     log:
         "logs/forecast/forecast_accuracy.log",
     benchmark:
@@ -99,9 +125,34 @@ rule forecast_figures:
         "../scripts/forecast_figures.py"
 
 
+rule forecast_rolling_figure:
+    input:
+        accuracy=f"{FORECAST}/rolling_accuracy.csv",
+    output:
+        report(f"{FORECAST}/figures/rolling_accuracy.png", category="Forecast",
+               caption="../report/forecast_rolling.rst"),
+    params:
+        confidence=config["forecast"]["confidence"],
+        coverage_levels=config["forecast"]["coverage_levels"],
+    log:
+        "logs/forecast/forecast_rolling_figure.log",
+    benchmark:
+        "logs/benchmarks/forecast/forecast_rolling_figure.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/forecast_rolling_figure.py"
+
+
 rule forecast_report:
     input:
         accuracy=f"{FORECAST}/accuracy.csv",
+        rolling=f"{FORECAST}/rolling_accuracy.csv",
+        rolling_png=f"{FORECAST}/figures/rolling_accuracy.png",
         adequacy=f"{FORECAST}/adequacy.csv",
         fits=f"{FORECAST}/fits.csv",
         series=f"{FORECAST}/series.csv",

@@ -8,8 +8,10 @@ start with ``accept`` (the property holds), ``reject``, or are ``inconclusive``.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ from scipy import stats
 from statsmodels.stats.diagnostic import acorr_ljungbox
 from statsmodels.stats.stattools import jarque_bera
 
-from synthvol.errors import DataError
+from synthvol.errors import ConfigError, DataError
 from synthvol.forecast.durbin_watson import DurbinWatsonResult, durbin_watson_test
 
 ACCEPT, REJECT, INCONCLUSIVE = "accept", "reject", "inconclusive"
@@ -81,7 +83,7 @@ def turning_points_test(residuals: np.ndarray, level: float = 0.95) -> TurningPo
 
 
 @dataclass(frozen=True)
-class RSNormalityResult:
+class SkewnessKurtosisResult:
     """Normality from skewness A and kurtosis Э with their standard errors (4.9)–(4.11).
 
     Accept when |A| < 1.5 σ_A and |Э + 6/(n + 1)| < 1.5 σ_Э; reject when |A| ≥ 2 σ_A or
@@ -98,11 +100,15 @@ class RSNormalityResult:
     def to_row(self) -> dict[str, object]:
         ratio = max(abs(self.skewness) / self.sigma_skewness,
                     abs(self.kurtosis_shifted) / self.sigma_kurtosis)
-        return {"property": "normality", "test": "RS (skewness, kurtosis)", "statistic": ratio,
+        return {"property": "normality", "test": SKEWNESS_KURTOSIS, "statistic": ratio,
                 "lower": 1.5, "upper": 2.0, "p_value": np.nan, "decision": self.decision}
 
 
-def rs_standard_errors(n: int) -> tuple[float, float]:
+SKEWNESS_KURTOSIS = "skewness-kurtosis rule"
+RS_CRITERION = "R/S criterion"
+
+
+def skewness_kurtosis_standard_errors(n: int) -> tuple[float, float]:
     """Standard errors of skewness and kurtosis (4.10).
 
     σ_A = sqrt(6(n − 2)/((n + 1)(n + 3))), σ_Э = sqrt(24n(n − 2)(n − 3)/((n + 1)²(n + 3)(n + 5))).
@@ -112,16 +118,16 @@ def rs_standard_errors(n: int) -> tuple[float, float]:
     return sigma_a, sigma_e
 
 
-def rs_normality_test(residuals: np.ndarray) -> RSNormalityResult:
-    """The textbook's skewness/kurtosis criterion, moments taken about the residuals' mean."""
-    e = _series(residuals, 8, "RS normality")
+def skewness_kurtosis_test(residuals: np.ndarray) -> SkewnessKurtosisResult:
+    """The textbook's skewness/kurtosis rule, moments taken about the residuals' mean."""
+    e = _series(residuals, 8, SKEWNESS_KURTOSIS)
     n = e.size
     d = e - e.mean()
     m2 = np.mean(d**2)
     skew = float(np.mean(d**3) / m2**1.5)
     kurt = float(np.mean(d**4) / m2**2 - 3.0)
     shifted = kurt + 6.0 / (n + 1)
-    sigma_a, sigma_e = rs_standard_errors(n)
+    sigma_a, sigma_e = skewness_kurtosis_standard_errors(n)
     a_ratio, e_ratio = abs(skew) / sigma_a, abs(shifted) / sigma_e
     if a_ratio < 1.5 and e_ratio < 1.5:
         decision = f"{ACCEPT}: normal"
@@ -129,7 +135,94 @@ def rs_normality_test(residuals: np.ndarray) -> RSNormalityResult:
         decision = f"{REJECT}: not normal"
     else:
         decision = f"{INCONCLUSIVE}: needs a more powerful test"
-    return RSNormalityResult(skew, kurt, shifted, sigma_a, sigma_e, decision)
+    return SkewnessKurtosisResult(skew, kurt, shifted, sigma_a, sigma_e, decision)
+
+
+RS_TABLE = "rs_critical_dhp1954.csv"
+RS_TABLE_SIMULATED = "rs_critical_simulated.csv"
+RS_TAIL_PROBABILITIES = (0.005, 0.01, 0.025, 0.05, 0.1)
+
+
+@functools.cache
+def _package_table(name: str) -> pd.DataFrame:
+    path = resources.files("synthvol.forecast") / "data" / name
+    with resources.as_file(path) as file:
+        return pd.read_csv(file, comment="#")
+
+
+@functools.cache
+def rs_table() -> pd.DataFrame:
+    """Percentage points of R/S for n = 3..100 (David, Hartley & Pearson 1954), then the
+    shipped simulated extension for larger n (``source`` says which)."""
+    published = _package_table(RS_TABLE).assign(source="David, Hartley & Pearson (1954)")
+    simulated = _package_table(RS_TABLE_SIMULATED).assign(source="simulation")
+    return pd.concat([published, simulated], ignore_index=True)
+
+
+def rs_statistic(residuals: np.ndarray) -> float:
+    """R/S = (e_max − e_min) / S, S = sqrt(Σ(e_t − ē)² / (n − 1))."""
+    e = np.asarray(residuals, dtype=float)
+    return float((e.max() - e.min()) / e.std(ddof=1))
+
+
+def rs_bounds(n: int, alpha: float) -> tuple[float, float]:
+    """Critical bounds of R/S for a two-sided test at ``alpha`` (α/2 in each tail),
+    linearly interpolated in n between tabulated sizes."""
+    tail = alpha / 2.0
+    if not any(math.isclose(tail, p) for p in RS_TAIL_PROBABILITIES):
+        raise ConfigError(f"forecast.alpha: the R/S table has tail probabilities "
+                          f"{RS_TAIL_PROBABILITIES}, so alpha must be twice one of them "
+                          f"(got {alpha})")
+    table = rs_table()
+    if not table["n"].min() <= n <= table["n"].max():
+        raise DataError(f"{RS_CRITERION}: n = {n} outside the table "
+                        f"({table['n'].min()}..{table['n'].max()})")
+    column = f"{tail:g}"
+    return (float(np.interp(n, table["n"], table[f"lower_{column}"])),
+            float(np.interp(n, table["n"], table[f"upper_{column}"])))
+
+
+def simulate_rs_quantiles(n: int, probabilities: np.ndarray, replications: int,
+                          generator: np.random.Generator, chunk: int = 20000) -> np.ndarray:
+    """Quantiles of R/S in ``replications`` normal samples of size n (the shipped
+    extension table, and the check of the published one)."""
+    values = []
+    for start in range(0, replications, chunk):
+        x = generator.standard_normal((min(chunk, replications - start), n))
+        values.append((x.max(axis=1) - x.min(axis=1)) / x.std(axis=1, ddof=1))
+    return np.quantile(np.concatenate(values), probabilities)
+
+
+@dataclass(frozen=True)
+class RSCriterionResult:
+    """The R/S criterion: normality accepted when lower < R/S < upper."""
+
+    statistic: float
+    lower: float
+    upper: float
+    alpha: float
+    decision: str
+
+    def to_row(self) -> dict[str, object]:
+        return {"property": "normality", "test": RS_CRITERION, "statistic": self.statistic,
+                "lower": self.lower, "upper": self.upper, "p_value": np.nan,
+                "decision": self.decision}
+
+
+def rs_criterion_test(residuals: np.ndarray, alpha: float = 0.05) -> RSCriterionResult:
+    """(e_max − e_min)/S against the tabulated bounds for n at two-sided level ``alpha``."""
+    e = _series(residuals, 3, RS_CRITERION)
+    statistic = rs_statistic(e)
+    if e.size > rs_table()["n"].max():
+        return RSCriterionResult(statistic, np.nan, np.nan, alpha,
+                                 f"{INCONCLUSIVE}: n = {e.size} beyond the R/S table")
+    lower, upper = rs_bounds(e.size, alpha)
+    if lower < statistic < upper:
+        decision = f"{ACCEPT}: normal"
+    else:
+        width = "too wide" if statistic >= upper else "too narrow"
+        decision = f"{REJECT}: not normal (range {width})"
+    return RSCriterionResult(statistic, lower, upper, alpha, decision)
 
 
 @dataclass(frozen=True)
@@ -197,7 +290,8 @@ def adequacy_table(residuals: np.ndarray, design: np.ndarray | None, autoregress
     and not autoregressive, else by Ljung–Box.
     """
     rows = [turning_points_test(residuals, randomness_level).to_row(),
-            rs_normality_test(residuals).to_row(),
+            skewness_kurtosis_test(residuals).to_row(),
+            rs_criterion_test(residuals, alpha).to_row(),
             jarque_bera_test(residuals, alpha).to_row(),
             shapiro_wilk_test(residuals, alpha).to_row()]
     if design is not None and not autoregressive:

@@ -33,7 +33,7 @@ from importlib import resources
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, optimize, stats
+from scipy import optimize, stats
 
 from synthvol.errors import ConfigError, DataError
 
@@ -120,7 +120,8 @@ def compare_with_table_4_1(kstar: pd.DataFrame) -> pd.DataFrame:
 def prediction_factor(design: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """K = sqrt(1 + x'(X'X)⁻¹x) for each row x of ``rows`` (via the QR factor of X)."""
     _, r = np.linalg.qr(np.asarray(design, dtype=float))
-    w = linalg.solve_triangular(r, np.atleast_2d(rows).T, trans="T")
+    # numpy's solve: scipy's solve_triangular spins up BLAS threads for these tiny systems
+    w = np.linalg.solve(r.T, np.atleast_2d(rows).T)
     return np.sqrt(1.0 + np.sum(w**2, axis=0))
 
 
@@ -156,8 +157,8 @@ class GrowthCurve(ABC):
         """∂f/∂θ, shape (len(t), k): the regressors of a linear model."""
 
     @abstractmethod
-    def estimate(self, t: np.ndarray, z: np.ndarray) -> np.ndarray:
-        """Least-squares θ for the fitting-scale series z."""
+    def estimate(self, t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, str]:
+        """Least-squares θ for the fitting-scale series z, and the solver's status."""
 
     def report(self, theta: np.ndarray) -> dict[str, float]:
         """The curve's parameters in the textbook's notation."""
@@ -174,8 +175,8 @@ class GrowthCurve(ABC):
             raise DataError(f"{self.name}: the series must be positive to be fitted on logs")
         t = np.arange(1.0, y.size + 1.0)
         z = np.log(y) if self.log_scale else y
-        theta = self.estimate(t, z)
-        return GrowthCurveFit(self, theta, z, y)
+        theta, convergence = self.estimate(t, z)
+        return GrowthCurveFit(self, theta, z, y, convergence)
 
 
 class PolynomialTrend(GrowthCurve):
@@ -192,8 +193,8 @@ class PolynomialTrend(GrowthCurve):
     def mean(self, t: np.ndarray, theta: np.ndarray) -> np.ndarray:
         return self.jacobian(t, theta) @ theta
 
-    def estimate(self, t: np.ndarray, z: np.ndarray) -> np.ndarray:
-        return np.linalg.lstsq(self.jacobian(t, None), z, rcond=None)[0]
+    def estimate(self, t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, str]:
+        return np.linalg.lstsq(self.jacobian(t, None), z, rcond=None)[0], "closed form (OLS)"
 
     def report(self, theta: np.ndarray) -> dict[str, float]:
         values = np.exp(theta) if self.log_scale else theta
@@ -219,13 +220,14 @@ class AsymptoticCurve(GrowthCurve, ABC):
     def from_linear(self, alpha: float, beta: float, base: float) -> np.ndarray | None:
         """θ = (k, a, b) from h(y) = α + β c^t; None when the pair gives no valid curve."""
 
-    def estimate(self, t: np.ndarray, z: np.ndarray) -> np.ndarray:
+    def estimate(self, t: np.ndarray, z: np.ndarray) -> tuple[np.ndarray, str]:
         start = self._profile_start(t, z)
         result = optimize.least_squares(lambda th: self.mean(t, th) - z, start,
                                         jac=lambda th: self.jacobian(t, th),
                                         bounds=(self.lower_bounds, np.inf), x_scale="jac",
                                         xtol=1e-14, ftol=1e-14, gtol=1e-14, max_nfev=20000)
-        return result.x
+        status = "converged" if result.success else "not converged"
+        return result.x, f"{status}: {result.message}"
 
     def _profile_start(self, t: np.ndarray, z: np.ndarray) -> np.ndarray:
         h = self.transform(z)
@@ -233,12 +235,14 @@ class AsymptoticCurve(GrowthCurve, ABC):
             raise DataError(f"{self.name}: the series must be positive")
         n = t.size
         best, best_sse = None, np.inf
-        for log_base in np.linspace(-20.0 / n, 20.0 / n, 801):
-            if abs(log_base) < 1e-6:
-                continue
-            x = np.column_stack([np.ones(n), np.exp(log_base * t)])
-            coef = np.linalg.lstsq(x, h, rcond=None)[0]
-            theta = self.from_linear(coef[0], coef[1], np.exp(log_base))
+        log_bases = np.linspace(-20.0 / n, 20.0 / n, 801)
+        log_bases = log_bases[np.abs(log_bases) >= 1e-6]
+        x = np.exp(log_bases[:, None] * t[None, :])          # one regressor row per base
+        x_centred = x - x.mean(axis=1, keepdims=True)
+        slopes = x_centred @ (h - h.mean()) / np.sum(x_centred**2, axis=1)
+        intercepts = h.mean() - slopes * x.mean(axis=1)
+        for log_base, alpha, beta in zip(log_bases, intercepts, slopes):
+            theta = self.from_linear(alpha, beta, np.exp(log_base))
             if theta is None:
                 continue
             sse = float(np.sum((self.mean(t, theta) - z) ** 2))
@@ -339,6 +343,7 @@ class GrowthCurveFit:
     theta: np.ndarray
     z: np.ndarray               # the series on the fitting scale (ln y for the exponential)
     y: np.ndarray
+    convergence: str
 
     autoregressive = False
 
@@ -377,6 +382,8 @@ class GrowthCurveFit:
         """ŷ_t on the level scale."""
         values = self.curve.mean(self.t, self.theta)
         return np.exp(values) if self.curve.log_scale else values
+
+    loglik = float("nan")       # least squares, not a likelihood fit
 
     @property
     def residual_std(self) -> float:

@@ -2,8 +2,11 @@
 
 The prepared daily prices are aggregated (``forecast.aggregation``, a pandas resample rule,
 and ``forecast.statistic``: by default the monthly mean close, ``resample("MS").mean()``);
-every model is fitted on the head of that series and scored on its last
-``forecast.holdout`` periods, forecast L = 1..holdout steps ahead from the end of the head.
+every model (:data:`synthvol.registry.FORECAST_MODELS`) is fitted on the head of that series
+and scored on its last ``forecast.holdout`` periods, forecast L = 1..holdout steps ahead
+from the end of the head; and refitted at each of the last ``forecast.rolling_origins``
+periods for the rolling-origin evaluation (:mod:`synthvol.forecast.rolling`). The ranking
+puts models whose residuals pass the adequacy checks first, each group by rolling MASE.
 """
 
 from __future__ import annotations
@@ -15,14 +18,14 @@ import numpy as np
 import pandas as pd
 
 from synthvol.errors import ConfigError, DataError
-from synthvol.forecast.accuracy import absolute_errors, accuracy_table, relative_errors
-from synthvol.forecast.adaptive import ADAPTIVE_METHODS, AdaptiveFit, fit_adaptive
-from synthvol.forecast.adequacy import adequacy_table
-from synthvol.forecast.curves import GrowthCurveFit, growth_curve, kstar_table
+from synthvol.forecast.accuracy import accuracy_table, level_label, naive_scale
+from synthvol.forecast.adequacy import RS_CRITERION, SKEWNESS_KURTOSIS, adequacy_table
+from synthvol.forecast.curves import kstar_table
+from synthvol.forecast.models import family, fit_model
+from synthvol.forecast.rolling import forecast_frame, rolling_accuracy, rolling_forecasts
 from synthvol.io import write_csv
 from synthvol.progress import Progress, get_logger
 
-Fit = GrowthCurveFit | AdaptiveFit
 MIN_HEAD = 24
 
 
@@ -38,25 +41,25 @@ def aggregate_prices(prices: pd.DataFrame, rule: str, statistic: str) -> pd.Seri
     return getattr(resampled, statistic)().dropna().rename("value")
 
 
-def fit_model(name: str, y: np.ndarray) -> Fit:
-    """Fit the growth curve or adaptive method called ``name``."""
-    if name in ADAPTIVE_METHODS:
-        return fit_adaptive(name, y)
-    return growth_curve(name).fit(y)
+def coverage_levels(params: Mapping[str, Any]) -> list[float]:
+    """``forecast.coverage_levels``, which must include the tables' ``forecast.confidence``."""
+    levels = [float(c) for c in params["coverage_levels"]]
+    if not any(np.isclose(c, float(params["confidence"])) for c in levels):
+        raise ConfigError(f"forecast.coverage_levels: {levels} must include "
+                          f"forecast.confidence = {params['confidence']}")
+    return levels
 
 
-def _family(fit: Fit) -> str:
-    return "adaptive" if fit.autoregressive else "growth curve"
-
-
-def _fits_frame(fits: Mapping[str, Fit]) -> pd.DataFrame:
+def _fits_frame(fits: Mapping[str, Any]) -> pd.DataFrame:
+    """One row per fitted parameter (a model without parameters gets one row of NaN)."""
     rows = []
     for name, fit in fits.items():
         scale = "log" if getattr(getattr(fit, "curve", None), "log_scale", False) else "level"
-        for param, value in fit.params.items():
-            rows.append({"model": name, "family": _family(fit), "scale": scale, "n": fit.n,
-                         "k": fit.n_params, "residual_std": fit.residual_std,
-                         "param": param, "value": value})
+        common = {"model": name, "family": family(name), "scale": scale, "n": fit.n,
+                  "k": fit.n_params, "residual_std": fit.residual_std, "loglik": fit.loglik,
+                  "convergence": fit.convergence}
+        for param, value in (fit.params.items() or [("none", np.nan)]):
+            rows.append({**common, "param": param, "value": value})
     return pd.DataFrame(rows)
 
 
@@ -75,24 +78,21 @@ def run_models(prices_path: str, params: Mapping[str, Any], outputs: Mapping[str
     head, tail = series.iloc[:-holdout], series.iloc[-holdout:]
     logger.info("series: %d periods (%s), fit on %d, hold out %d", series.size,
                 params["aggregation"], head.size, holdout)
-    confidence = float(params["confidence"])
-    fits: dict[str, Fit] = {}
+    confidence, levels = float(params["confidence"]), coverage_levels(params)
+    scale = naive_scale(head.to_numpy())
+    fits: dict[str, Any] = {}
     fitted, forecasts, adequacy = [], [], []
     progress = Progress("models", len(params["models"]), every=1, logger=logger)
     for step, name in enumerate(params["models"], start=1):
-        fit = fit_model(name, head.to_numpy())
+        fit = fit_model(name, head.to_numpy(), params)
         fits[name] = fit
         fitted.append(pd.DataFrame({"model": name, "date": head.index, "actual": head.values,
                                     "fitted": fit.fitted, "residual": fit.residuals}))
-        frame = fit.forecast(holdout, confidence).to_frame()
-        frame.insert(0, "date", tail.index)
+        frame = forecast_frame(fit, tail, confidence, levels, scale)
         frame.insert(0, "model", name)
-        frame["actual"] = tail.values
-        frame["inside"] = (frame["actual"] >= frame["lower"]) & (frame["actual"] <= frame["upper"])
-        frame["abs_error"] = absolute_errors(frame["actual"], frame["forecast"])
-        frame["rel_error_pct"] = relative_errors(frame["actual"], frame["forecast"])
         forecasts.append(frame)
-        table = adequacy_table(fit.residuals, fit.design, fit.autoregressive,
+        residuals = fit.residuals[np.isfinite(fit.residuals)]
+        table = adequacy_table(residuals, fit.design, fit.autoregressive,
                                float(params["randomness_level"]), float(params["alpha"]),
                                int(params["ljung_box_lags"]))
         table.insert(0, "model", name)
@@ -107,32 +107,78 @@ def run_models(prices_path: str, params: Mapping[str, Any], outputs: Mapping[str
     write_csv(pd.concat(adequacy, ignore_index=True), outputs["adequacy"])
 
 
+ADEQUACY_CHECKS = {             # summary column: the adequacy-table tests it reads
+    "randomness": r"^turning points",
+    "normality (skewness-kurtosis)": f"^{SKEWNESS_KURTOSIS}$",
+    "normality (R/S)": f"^{RS_CRITERION}$",
+    "independence": r"^(Durbin|Ljung)",
+}
+
+
 def adequacy_summary(adequacy: pd.DataFrame) -> pd.DataFrame:
-    """Per model: the textbook's three properties (turning points, RS, DW or Ljung–Box)."""
-    primary = adequacy[adequacy["test"].str.match(r"turning points|RS |Durbin|Ljung")]
-    wide = primary.pivot(index="model", columns="property", values="decision")
-    wide = wide.reindex(index=primary["model"].unique(),
-                        columns=["randomness", "normality", "independence"])
-    wide.columns.name = None
-    wide.index.name = "model"
-    wide["adequate"] = wide.apply(lambda r: int(sum(v.startswith("accept") for v in r)), axis=1)
-    return wide.reset_index()
+    """Per model: the decision of each adequacy check, how many accept, and ``passes``.
+
+    A model passes when its residuals are random (turning points), independent
+    (Durbin–Watson, or Ljung–Box for recursive models), normal by the R/S criterion and
+    not rejected by the skewness-kurtosis rule (whose middle zone defers to a stronger test).
+    """
+    models = list(dict.fromkeys(adequacy["model"]))
+    wide = pd.DataFrame({"model": models})
+    for column, pattern in ADEQUACY_CHECKS.items():
+        rows = adequacy[adequacy["test"].str.match(pattern)]
+        wide[column] = wide["model"].map(rows.set_index("model")["decision"])
+    decisions = wide[list(ADEQUACY_CHECKS)]
+    wide["adequate"] = decisions.apply(lambda c: c.str.startswith("accept")).sum(axis=1)
+    wide["passes"] = (decisions[["randomness", "normality (R/S)", "independence"]]
+                      .apply(lambda c: c.str.startswith("accept")).all(axis=1)
+                      & ~decisions["normality (skewness-kurtosis)"].str.startswith("reject"))
+    return wide
 
 
 def write_accuracy(forecasts_path: str, fits_path: str, adequacy_path: str,
-                   output: str) -> pd.DataFrame:
-    """Accuracy per model on the held-out tail, ranked by MAPE, with adequacy counts."""
+                   rolling_path: str, levels: list[float], output: str) -> pd.DataFrame:
+    """Single-origin accuracy per model beside its rolling-origin MASE and adequacy, ranked.
+
+    Rank: models whose residuals pass the adequacy checks first, each group by
+    rolling-origin MASE (then single-origin MASE).
+    """
     forecasts = pd.read_csv(forecasts_path)
     fits = pd.read_csv(fits_path)
     n_params = fits.groupby("model")["k"].first().astype(int).to_dict()
-    table = accuracy_table(forecasts, n_params)
-    table = table.merge(adequacy_summary(pd.read_csv(adequacy_path))[["model", "adequate"]],
-                        on="model", how="left")
-    table = table.sort_values(["mape", "adequate"], ascending=[True, False],
+    table = accuracy_table(forecasts, n_params, levels)
+    rolling = pd.read_csv(rolling_path, dtype={"horizon": str})
+    overall = rolling[rolling["horizon"] == "all"].set_index("model")
+    table["rolling_mase"] = table["model"].map(overall["mase"])
+    table["rolling_mape"] = table["model"].map(overall["mape"])
+    for level in levels:
+        column = f"coverage_{level_label(level)}"
+        table[f"rolling_{column}"] = table["model"].map(overall[column])
+    summary = adequacy_summary(pd.read_csv(adequacy_path))[["model", "adequate", "passes"]]
+    table = table.merge(summary, on="model", how="left")
+    table = table.sort_values(["passes", "rolling_mase", "mase"], ascending=[False, True, True],
                               ignore_index=True)
     table.insert(1, "rank", np.arange(1, len(table) + 1))
     write_csv(table, output)
     return table
+
+
+def run_rolling(series_path: str, params: Mapping[str, Any], outputs: Mapping[str, str]) -> None:
+    """Rolling-origin forecasts of every model over the last ``rolling_origins`` periods.
+
+    ``outputs``: ``forecasts`` (one row per model, origin and horizon) and ``accuracy``.
+    """
+    frame = pd.read_csv(series_path, parse_dates=["date"])
+    series = frame.set_index("date")["value"]
+    origins, horizon = int(params["rolling_origins"]), int(params["holdout"])
+    if series.size - origins < MIN_HEAD:
+        raise ConfigError(f"forecast.rolling_origins: {origins} leaves "
+                          f"{series.size - origins} periods before the first origin; need at "
+                          f"least {MIN_HEAD}")
+    levels = coverage_levels(params)
+    forecasts, n_params = rolling_forecasts(series, params["models"], params, origins, horizon,
+                                            float(params["confidence"]), levels)
+    write_csv(forecasts, outputs["forecasts"])
+    write_csv(rolling_accuracy(forecasts, n_params, levels), outputs["accuracy"])
 
 
 def write_kstar(kstar: Mapping[str, Any], output: str) -> pd.DataFrame:
