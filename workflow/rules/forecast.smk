@@ -39,7 +39,7 @@ rule forecast_rolling:
         forecasts=f"{FORECAST}/rolling_forecasts.csv",
         accuracy=f"{FORECAST}/rolling_accuracy.csv",
     params:
-        forecast=FORECAST_MODEL_PARAMS,
+        **reads(forecast=FORECAST_MODEL_KEYS),
     log:
         "logs/forecast/forecast_rolling.log",
     benchmark:
@@ -63,7 +63,7 @@ rule forecast_accuracy:
     output:
         f"{FORECAST}/accuracy.csv",
     params:
-        coverage_levels=config["forecast"]["coverage_levels"],
+        **reads(coverage_levels="forecast.coverage_levels"),
     log:
         "logs/forecast/forecast_accuracy.log",
     benchmark:
@@ -132,8 +132,7 @@ rule forecast_rolling_figure:
         report(f"{FORECAST}/figures/rolling_accuracy.png", category="Forecast",
                caption="../report/forecast_rolling.rst"),
     params:
-        confidence=config["forecast"]["confidence"],
-        coverage_levels=config["forecast"]["coverage_levels"],
+        **reads(confidence="forecast.confidence", coverage_levels="forecast.coverage_levels"),
     log:
         "logs/forecast/forecast_rolling_figure.log",
     benchmark:
