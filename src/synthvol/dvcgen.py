@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -238,6 +239,19 @@ def generate(repo: Path = REPO_ROOT) -> str:
     return dvc_yaml(workflow_jobs(repo), params, repo)
 
 
+def _output_times(repo: Path) -> dict[Path, tuple[int, int]]:
+    """Access and modification times (ns) of every stage output present in ``repo``."""
+    stages = yaml.safe_load((repo / "dvc.yaml").read_text(encoding="utf-8"))["stages"]
+    times = {}
+    for stage in stages.values():
+        for out in stage["outs"]:
+            path = repo / out
+            if path.is_file():
+                info = path.stat()
+                times[path] = (info.st_atime_ns, info.st_mtime_ns)
+    return times
+
+
 def sync_after_run(config: Mapping[str, Any], targets: Iterable[str],
                    repo: Path = REPO_ROOT) -> str:
     """Record a finished Snakemake run in DVC; returns the line to log.
@@ -261,11 +275,18 @@ def sync_after_run(config: Mapping[str, Any], targets: Iterable[str],
                 "params.yaml")
     steps = [[sys.executable, "-m", "synthvol.dvcgen", "--repo", str(repo)],
              ["dvc", "commit", "--force", "--quiet"]]
+    times: dict[Path, tuple[int, int]] = {}
     for step in steps:
+        if step[0] == "dvc":
+            times = _output_times(repo)
         done = subprocess.run(step, cwd=repo, capture_output=True, text=True)
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip().splitlines()
             return f"DVC: not recorded ({' '.join(step[:3])} failed: {detail[-1] if detail else ''})"
+    # An output identical to one already cached is linked to that older cache file; give it
+    # back the time Snakemake wrote it, or Snakemake would take it as outdated.
+    for path, (atime, mtime) in times.items():
+        os.utime(path, ns=(atime, mtime))
     return "DVC: run recorded (dvc.yaml regenerated if needed, outputs committed to dvc.lock)"
 
 
