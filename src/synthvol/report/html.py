@@ -55,3 +55,10 @@ def section(anchor: str, title: str, parts: Iterable[str], level: int = 2) -> st
     body = "\n".join(parts)
     return (f'<section id="{escape(anchor)}" data-title="{escape(title)}">'
             f"<h{level}>{escape(title)}</h{level}>\n{body}\n</section>\n")
+
+
+def findings_html(part: str, items: Iterable[tuple[str, str]]) -> str:
+    """A part's headline results: (sentence, anchor) pairs the report lifts into its summary."""
+    rows = "".join(f'<li><a href="#{escape(anchor)}">{escape(sentence)}</a></li>'
+                   for sentence, anchor in items)
+    return f'<aside class="findings" data-part="{escape(part)}"><ul>{rows}</ul></aside>'
