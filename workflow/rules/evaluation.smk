@@ -178,7 +178,8 @@ rule benchmark_stocks:
     input:
         data=config["evaluation"]["stocks"]["data"],
     output:
-        f"{RESULTS}/benchmarks/stocks.csv",
+        table=f"{RESULTS}/benchmarks/stocks.csv",
+        goal=f"{RESULTS}/benchmarks/stocks_goal.csv",
     params:
         stocks=config["evaluation"]["stocks"],
         generators=config.get("generators", {}),
