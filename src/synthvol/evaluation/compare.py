@@ -229,9 +229,10 @@ def compare_sources(real: RealData, sources: Sequence[SyntheticSource],
                                float(evaluation["tail_fraction"]),
                                int(evaluation["aggregation_steps"]))
         fact_rows.append({"source": name, "kind": kinds[name], **facts.to_dict()})
-        acf_r[name] = mean_acf(windows, nlags)
-        acf_abs[name] = mean_acf(windows, nlags, absolute=True)
-        pacf_r[name] = mean_pacf(windows, nlags)
+        if kinds[name] != "copy":  # copy floors stay out of the figures (tables only)
+            acf_r[name] = mean_acf(windows, nlags)
+            acf_abs[name] = mean_acf(windows, nlags, absolute=True)
+            pacf_r[name] = mean_pacf(windows, nlags)
         progress.update(step)
     timing = pd.DataFrame([{"source": s.name, "kind": s.kind,
                             "n_paths": paths[s.name].shape[0],
@@ -253,9 +254,10 @@ def compare_sources(real: RealData, sources: Sequence[SyntheticSource],
     write_figure(figures.correlogram_figure(acf_abs, "ACF of absolute returns"),
                  outputs["acf_abs_returns"])
     write_figure(figures.correlogram_figure(pacf_r, "PACF of returns"), outputs["pacf_returns"])
-    synthetic = {name: p for name, p in paths.items() if kinds[name] in ("generator", "baseline")}
+    shown = {name: p for name, p in paths.items() if kinds[name] != "copy"}
+    synthetic = {name: p for name, p in shown.items() if kinds[name] != "real"}
     write_figure(figures.sample_paths_figure(synthetic, real.test_returns,
                                              int(evaluation["n_plot_paths"])),
                  outputs["sample_paths"])
-    write_figure(figures.return_histogram_figure(paths), outputs["return_hist"])
+    write_figure(figures.return_histogram_figure(shown), outputs["return_hist"])
     logger.info("compared %d sources", len(paths))

@@ -34,6 +34,9 @@ from synthvol.seeds import rng
 CHUNK = 512
 #: Relative tolerance of the copy-floor noise match on the median NN distance.
 MATCH_RTOL = 1e-3
+#: A source counts as not memorising when nn_ratio >= NOVEL_NN_RATIO and
+#: share_closer_q05 <= NOVEL_SHARE (the thresholds of issue 10's Stocks goal).
+NOVEL_NN_RATIO, NOVEL_SHARE = 0.8, 0.1
 
 
 def _flat(windows: np.ndarray) -> np.ndarray:
@@ -77,6 +80,11 @@ class Memorisation:
     def to_dict(self) -> dict[str, float]:
         """Plain values for a table row."""
         return asdict(self)
+
+
+def is_novel(nn_ratio: float, share_closer_q05: float) -> bool:
+    """Whether a source sits as far from the training windows as unseen real data does."""
+    return nn_ratio >= NOVEL_NN_RATIO and share_closer_q05 <= NOVEL_SHARE
 
 
 class MemorisationReference:

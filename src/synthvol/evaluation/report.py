@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from synthvol.evaluation.memorisation import NOVEL_NN_RATIO, NOVEL_SHARE, is_novel
 from synthvol.evaluation.sources import REAL_TEST, REAL_TRAIN
 from synthvol.evaluation.verdicts import (
     Metric,
@@ -126,14 +127,14 @@ def findings(scores: pd.DataFrame) -> list[tuple[str, str]]:
     rows = scores.set_index("source")
     gens = _generators(scores)
     if gens:
-        flagged = [g for g in gens if rows.loc[g, "share_closer_q05"] > 0.1
-                   or rows.loc[g, "nn_ratio"] < 0.8]
+        flagged = [g for g in gens
+                   if not is_novel(rows.loc[g, "nn_ratio"], rows.loc[g, "share_closer_q05"])]
         ratios = ", ".join(f"{g} {rows.loc[g, 'nn_ratio']:.2f}" for g in gens)
+        rule = f"nn_ratio < {NOVEL_NN_RATIO} or share_closer_q05 > {NOVEL_SHARE}"
         items.append((f"Memorisation: nn_ratio (1 = as far from the training windows as unseen "
                       f"real windows) {ratios}; "
-                      + (f"close to the training set (nn_ratio < 0.8 or share_closer_q05 > "
-                         f"0.1): {', '.join(flagged)}." if flagged
-                         else "none is flagged (nn_ratio ≥ 0.8 and share_closer_q05 ≤ 0.1)."),
+                      + (f"close to the training set ({rule}): {', '.join(flagged)}."
+                         if flagged else f"none is close to the training set ({rule})."),
                       SCORES_ID))
     return items
 

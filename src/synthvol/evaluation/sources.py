@@ -34,7 +34,8 @@ def copy_label(generator: str) -> str:
 
 
 def source_label(key: str) -> str:
-    """Table label of a scored source from its file key (``copy_train_sbts`` → ``copy_train[sbts]``)."""
+    """Table label of a scored source from its file key: ``copy_train_sbts`` is shown as
+    ``copy_train[sbts]``, every other key as itself."""
     return copy_label(key[len(COPY_PREFIX):]) if key.startswith(COPY_PREFIX) else key
 
 

@@ -37,7 +37,12 @@ import torch
 from synthvol.config import deep_merge
 from synthvol.data.prepare import BlockHoldout, holdout_mask, side_window_starts
 from synthvol.errors import ConfigError, DataError
-from synthvol.evaluation.memorisation import MemorisationReference, matched_copies
+from synthvol.evaluation.memorisation import (
+    NOVEL_NN_RATIO,
+    NOVEL_SHARE,
+    MemorisationReference,
+    matched_copies,
+)
 from synthvol.evaluation.scores import (
     ScoreSettings,
     discriminative_score,
@@ -60,7 +65,6 @@ RESULT_COLUMNS = ("source", "discriminative", "discriminative_std", "predictive"
 #: score the goal asks for (real data: 0.036).
 PUBLISHED_DISCRIMINATIVE = 0.067
 PREDICTIVE_GOAL = 0.038
-NN_RATIO_GOAL, SHARE_GOAL = 0.8, 0.1
 FLOOR_METRICS = (Metric("discriminative", "discriminative", "discriminative_se"),
                  Metric("heldout_discriminative", "heldout_discriminative",
                         "heldout_discriminative_se"))
@@ -203,8 +207,8 @@ def goal_table(table: pd.DataFrame) -> pd.DataFrame:
     out = []
     for name in names:
         beats = floors.loc[floors["generator"] == name, "beats_copy_floor"].any()
-        checks = {"nn_ratio_ok": rows.loc[name, "nn_ratio"] >= NN_RATIO_GOAL,
-                  "share_closer_q05_ok": rows.loc[name, "share_closer_q05"] <= SHARE_GOAL,
+        checks = {"nn_ratio_ok": rows.loc[name, "nn_ratio"] >= NOVEL_NN_RATIO,
+                  "share_closer_q05_ok": rows.loc[name, "share_closer_q05"] <= NOVEL_SHARE,
                   "discriminative_ok": rows.loc[name, "discriminative"]
                   < PUBLISHED_DISCRIMINATIVE,
                   "predictive_ok": rows.loc[name, "predictive"] <= PREDICTIVE_GOAL,
