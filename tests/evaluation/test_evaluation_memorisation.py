@@ -114,3 +114,4 @@ def test_clearly_lower_needs_two_standard_errors():
     assert clearly_lower(0.10, 0.01, 0.20, 0.01)
     assert not clearly_lower(0.10, 0.04, 0.15, 0.04)
     assert not clearly_lower(0.20, 0.0, 0.10, 0.0)
+    assert not clearly_lower(0.10, float("nan"), 0.40, 0.01)

@@ -92,13 +92,17 @@ class ScoreSummary:
 
     @property
     def se(self) -> float:
-        """Standard error of the mean over runs, ``std / sqrt(n_runs)``."""
+        """Standard error of the mean over runs, ``std / sqrt(n_runs)``; NaN for a single run
+        (unknown, so no difference counts as resolved)."""
+        if len(self.runs) < 2:
+            return float("nan")
         return self.std / float(np.sqrt(len(self.runs)))
 
 
 def clearly_lower(mean: float, se: float, other_mean: float, other_se: float) -> bool:
     """True when ``mean`` is below ``other_mean`` by more than two standard errors of the
-    difference, ``2·sqrt(se² + other_se²)``; otherwise the two are a tie (or worse)."""
+    difference, ``2·sqrt(se² + other_se²)``; otherwise the two are a tie (or worse). An unknown
+    (NaN) standard error resolves nothing."""
     return other_mean - mean > 2.0 * float(np.hypot(se, other_se))
 
 
