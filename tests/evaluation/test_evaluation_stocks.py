@@ -107,11 +107,13 @@ def test_benchmark_code_path_with_stand_ins():
 
     table = run_stocks_benchmark(windows, ["copy", "noise"],
                                  {"copy": {"mode": "copy"}, "noise": {"mode": "copy"}},
-                                 {"noise": {"mode": "noise"}}, "cpu", settings, 3, factory)
+                                 {"noise": {"mode": "noise"}}, "cpu", settings, 3, factory,
+                                 n_samples=150)
     assert list(table.columns) == list(RESULT_COLUMNS)
     assert list(table["source"]) == ["copy", "copy_train[copy]", "noise", "copy_train[noise]",
                                      "real_train"]
     rows = table.set_index("source")
+    assert (rows["n_windows"] == [150, 150, 150, 150, len(windows.train)]).all()
     assert rows.loc["noise", "discriminative"] > 0.35
     assert rows.loc["copy", "discriminative"] < 0.15
     assert rows.loc["copy", "predictive"] < rows.loc["noise", "predictive"]

@@ -92,9 +92,10 @@ class ScoreSummary:
 
     @property
     def se(self) -> float:
-        """Standard error of the mean over runs, ``std / sqrt(n_runs)``; NaN for a single run
-        (unknown, so no difference counts as resolved)."""
-        if len(self.runs) < 2:
+        """Standard error of the mean over runs, ``std / sqrt(n_runs)``; NaN (unknown, so no
+        difference counts as resolved) for a single run or runs that all gave the same value
+        (e.g. a classifier that never learned scores exactly 0 in every run)."""
+        if len(self.runs) < 2 or self.std == 0:
             return float("nan")
         return self.std / float(np.sqrt(len(self.runs)))
 
