@@ -1,5 +1,7 @@
 """The Stocks benchmark (TimeGAN's protocol): train, time, sample and score every generator
-on the Google stock data -> results/benchmarks/stocks.csv.
+on the Google stock data, beside each one's copy floor and the training windows themselves
+-> results/benchmarks/stocks.csv (scores, memorisation checks, timings) and
+results/benchmarks/stocks_goal.csv (the issue-10 goal, line by line).
 
     python benchmarks/stocks.py                                   # generators.enabled, params.yaml
     python benchmarks/stocks.py --generators sbts timegan         # a subset
@@ -28,6 +30,8 @@ def main() -> None:
     parser.add_argument("--generators", nargs="+", help="default: evaluation.stocks.generators "
                         "or generators.enabled")
     parser.add_argument("--output", type=Path, default=REPO / "results/benchmarks/stocks.csv")
+    parser.add_argument("--goal-output", type=Path,
+                        default=REPO / "results/benchmarks/stocks_goal.csv")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
     configure_logging()
@@ -36,9 +40,11 @@ def main() -> None:
     stocks = dict(params["evaluation"]["stocks"])
     if args.generators:
         stocks["generators"] = args.generators
-    table = write_stocks_benchmark(REPO / stocks["data"], stocks, params.get("generators", {}),
-                                   params["seed"], args.output, args.threads)
+    table, goal = write_stocks_benchmark(REPO / stocks["data"], stocks,
+                                         params.get("generators", {}), params["seed"],
+                                         args.output, args.goal_output, args.threads)
     print(table.to_string(index=False, float_format="{:.4f}".format))
+    print(goal.to_string(index=False))
 
 
 if __name__ == "__main__":

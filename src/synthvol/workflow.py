@@ -141,12 +141,3 @@ def run_rule(main: Callable[[Any], None], smk: Any) -> None:
         raise
     logger.info("rule %s finished in %.2fs", smk.rule, time.perf_counter() - start)
 
-
-def param_threads(smk: Any, section: str) -> int:
-    """The torch / numba thread count of a job: ``<section>.threads`` from params.
-
-    Never the job's CPU allocation (``smk.threads``), which differs between executors
-    (``--cores 1``, a cluster's ``set-threads``) and would change the floating-point
-    reduction order, hence the numbers.
-    """
-    return int(smk.config[section]["threads"])

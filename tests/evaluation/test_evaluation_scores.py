@@ -82,6 +82,8 @@ def test_summary_mean_and_sample_std():
     assert s.mean == pytest.approx(0.3)
     assert s.std == pytest.approx(np.std([0.1, 0.2, 0.6], ddof=1))
     assert ScoreSummary((0.4,)).std == 0.0
+    assert s.se == pytest.approx(np.std([0.1, 0.2, 0.6], ddof=1) / np.sqrt(3))
+    assert np.isnan(ScoreSummary((0.4,)).se) and np.isnan(ScoreSummary((0.0, 0.0)).se)
 
 
 def test_naive_benchmark_mse_exact_on_a_toy_series():

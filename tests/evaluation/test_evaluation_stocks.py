@@ -1,5 +1,6 @@
-"""The Stocks benchmark's protocol on the shipped data, and its code path with stand-in
-generators (defined here only: the workflow always uses the registered generators)."""
+"""The Stocks benchmark's protocol on the shipped data (the reference's row reversal, the
+block hold-out), and its code path with stand-in generators (defined here only: the
+workflow always uses the registered generators)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 
+from synthvol.data.prepare import BlockHoldout
 from synthvol.errors import ConfigError, DataError
 from synthvol.evaluation.scores import ScoreSettings
 from synthvol.evaluation.stocks import (
-    REAL_ROW,
     RESULT_COLUMNS,
+    chronological_windows,
     generator_hyper,
+    goal_table,
     load_stocks,
     run_stocks_benchmark,
     stocks_windows,
@@ -22,6 +26,7 @@ from synthvol.evaluation.stocks import (
 )
 from synthvol.generators.base import Generator
 
+torch.set_num_threads(1)
 DATA = Path(__file__).resolve().parents[2] / "data/benchmarks/timegan-stocks/stock_data.csv"
 
 
@@ -50,15 +55,31 @@ class StandIn(Generator):
 def test_shipped_data_and_published_windowing():
     data = load_stocks(DATA)
     assert data.shape == (3685, 6)
-    windows = stocks_windows(data, 24, seed=1)
+    windows = chronological_windows(data, 24)
     assert windows.shape == (3685 - 24, 24, 6)
     assert windows.min() == 0.0 and windows.max() < 1.0
-    np.testing.assert_array_equal(windows, stocks_windows(data, 24, seed=1))
+    # the reference's ori_data[::-1]: the file is newest first, the windows run forward
     scaled = (data - data.min(0)) / (data.max(0) - data.min(0) + 1e-7)
-    first_rows = windows[:, 0, :]
-    order = np.lexsort(first_rows.T[::-1])
-    np.testing.assert_allclose(first_rows[order],
-                               scaled[:3661][np.lexsort(scaled[:3661].T[::-1])])
+    np.testing.assert_allclose(windows[0], scaled[::-1][:24])
+    np.testing.assert_allclose(windows[-1, -1], scaled[1])
+    np.testing.assert_allclose(windows[1, :-1], windows[0, 1:])
+
+
+def test_block_holdout_splits_the_windows_without_straddling():
+    data = load_stocks(DATA)
+    split = stocks_windows(data, 24, BlockHoldout(250, 0.2), seed=1)
+    again = stocks_windows(data, 24, BlockHoldout(250, 0.2), seed=1)
+    np.testing.assert_array_equal(split.train, again.train)
+    every = chronological_windows(data, 24)
+    key = {w.tobytes(): i for i, w in enumerate(every)}
+    train = sorted(key[w.tobytes()] for w in split.train)
+    held = sorted(key[w.tobytes()] for w in split.heldout)
+    assert train != [key[w.tobytes()] for w in split.train]          # shuffled
+    # no two windows on different sides share a row
+    train_rows = {r for i in train for r in range(i, i + 24)}
+    held_rows = {r for i in held for r in range(i, i + 24)}
+    assert not train_rows & held_rows
+    assert 0.15 < len(held) / len(every) < 0.25 and len(train) + len(held) < len(every)
 
 
 def test_bad_csv_names_the_missing_column(tmp_path):
@@ -77,7 +98,7 @@ def test_hyper_parameters_merge_benchmark_overrides():
 
 
 def test_benchmark_code_path_with_stand_ins():
-    windows = stocks_windows(load_stocks(DATA)[:620, :3], 8, seed=2)
+    windows = stocks_windows(load_stocks(DATA)[:900, :3], 8, BlockHoldout(100, 0.3), seed=2)
     settings = ScoreSettings(n_runs=2, hidden_dim=4, discriminative_iterations=150,
                              predictive_iterations=60, batch_size=64, learning_rate=0.01)
 
@@ -86,18 +107,32 @@ def test_benchmark_code_path_with_stand_ins():
 
     table = run_stocks_benchmark(windows, ["copy", "noise"],
                                  {"copy": {"mode": "copy"}, "noise": {"mode": "copy"}},
-                                 {"noise": {"mode": "noise"}}, "cpu", settings, 3, factory)
+                                 {"noise": {"mode": "noise"}}, "cpu", settings, 3, factory,
+                                 n_samples=150)
     assert list(table.columns) == list(RESULT_COLUMNS)
-    assert list(table["generator"]) == ["copy", "noise", REAL_ROW]
-    rows = table.set_index("generator")
-    assert rows.loc["noise", "discriminative_mean"] > 0.35
-    assert rows.loc["copy", "discriminative_mean"] < 0.15
-    assert rows.loc["copy", "predictive_mean"] < rows.loc["noise", "predictive_mean"]
-    assert np.isnan(rows.loc[REAL_ROW, "discriminative_mean"])
-    assert (rows.loc[["copy", "noise"], "train_seconds"] >= 0).all()
+    assert list(table["source"]) == ["copy", "copy_train[copy]", "noise", "copy_train[noise]",
+                                     "real_train"]
+    rows = table.set_index("source")
+    assert (rows["n_windows"] == [150, 150, 150, 150, len(windows.train)]).all()
+    assert rows.loc["noise", "discriminative"] > 0.35
+    assert rows.loc["copy", "discriminative"] < 0.15
+    assert rows.loc["copy", "predictive"] < rows.loc["noise", "predictive"]
+    # copies are flagged, and their copy floor is copies too; noise is far from everything
+    assert rows.loc["copy", "nn_ratio"] < 1e-5 and rows.loc["copy", "share_closer_q05"] == 1.0
+    assert rows.loc["real_train", "nn_ratio"] == 0.0
+    assert rows.loc["noise", "nn_ratio"] > 2 and rows.loc["noise", "share_closer_q05"] == 0.0
+    assert rows.loc["copy_train[noise]", "median_nn"] == pytest.approx(
+        rows.loc["noise", "median_nn"], rel=2e-3)
+    assert (rows[["train_seconds", "sample_seconds"]] >= 0).all().all()
+    goal = goal_table(table).set_index("generator")
+    assert list(goal.index) == ["copy", "noise"]
+    assert not goal["goal_met"].any()
+    assert not goal.loc["copy", "nn_ratio_ok"] and not goal.loc["copy", "beats_copy_floor"]
+    assert goal.loc["noise", "nn_ratio_ok"] and not goal.loc["noise", "discriminative_ok"]
 
 
 def test_benchmark_needs_generators(tmp_path):
     with pytest.raises(ConfigError, match="empty"):
-        write_stocks_benchmark(DATA, {"generators": None, "window_length": 24, "scores": {}},
-                               {"enabled": []}, 1, tmp_path / "out.csv")
+        write_stocks_benchmark(DATA, {"generators": None, "window_length": 24, "scores": {},
+                                      "holdout": {"block_length": 250, "share": 0.2}},
+                               {"enabled": []}, 1, tmp_path / "out.csv", tmp_path / "goal.csv")

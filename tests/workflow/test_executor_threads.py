@@ -1,5 +1,6 @@
 """Results do not depend on the CPUs a job was given: the training adapter takes its torch
-and numba thread count from params, so 1 and 2 job threads write the same checkpoint bytes."""
+and numba thread count from params (``generators.threads``, declared by the rule), not from
+the job's allocation, so 1 and 2 job threads write the same checkpoint bytes."""
 
 from __future__ import annotations
 
@@ -34,8 +35,7 @@ def _train(tmp: Path, windows: Path, job_threads: int) -> tuple[bytes, dict]:
         rule="train_generator", threads=job_threads, log=[str(out / "train.log")],
         wildcards=SimpleNamespace(generator="cvae"), input=_Named(windows=str(windows)),
         output=_Named(model=str(out / "model.pt"), train=str(out / "train.json")),
-        params=SimpleNamespace(generators=generators, seed=7),
-        config={"generators": {"threads": 1}})
+        params=SimpleNamespace(generators=generators, seed=7, torch_threads=1))
     runpy.run_path(str(SCRIPT), init_globals={"snakemake": smk})
     info = json.loads((out / "train.json").read_text())
     return (out / "model.pt").read_bytes(), info

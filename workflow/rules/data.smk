@@ -1,4 +1,5 @@
-# Data preparation: load, validate, split, scale and window the study's price series.
+# Data preparation: load, validate, split, scale and window the study's price series;
+# windows.parquet holds the training-block windows, heldout_windows.parquet the held-out ones.
 
 
 rule prepare_data:
@@ -8,10 +9,11 @@ rule prepare_data:
         train=f"{PREPARED}/train.parquet",
         test=f"{PREPARED}/test.parquet",
         windows=f"{PREPARED}/windows.parquet",
+        heldout_windows=f"{PREPARED}/heldout_windows.parquet",
         scaler=f"{PREPARED}/scaler.json",
         summary=f"{PREPARED}/summary.json",
     params:
-        **reads(data="data"),
+        **reads(data="data", seed="seed"),
     log:
         "logs/data/prepare_data.log",
     benchmark:

@@ -1,7 +1,8 @@
-# Real vs synthetic: moments, stylized facts and correlograms of returns, discriminative and
-# predictive scores, one-step forecasts against the naive benchmark, the report section; and
-# the Stocks benchmark of the literature (rule benchmark_stocks, not in the default target).
-
+# Real vs synthetic: moments, stylized facts and correlograms of returns, discriminative
+# (against the test split and against the held-out blocks) and predictive scores, memorisation
+# checks and each generator's copy floor, one-step forecasts against the naive benchmark, the
+# report section; and the Stocks benchmark of the literature (rule benchmark_stocks, not in
+# the default target).
 EVAL_BASELINES = list(registry.BASELINES)
 EVAL_SECTION = "results/report/sections/20_generators.html"
 EVAL_FIGURES = ["acf_returns", "acf_abs_returns", "pacf_returns", "sample_paths", "return_hist"]
@@ -20,28 +21,64 @@ REPORT_SECTIONS.append(EVAL_SECTION)
 
 
 # The enabled generators (none while params has no generators section), and every scored
-# source: the real training split, the generators, the baselines.
+# source: the training windows, the generators, their copy floors, the baselines.
 EVAL_GENERATORS = list(config["generators"]["enabled"])
-EVAL_SOURCES = ["real_train", *EVAL_GENERATORS, *EVAL_BASELINES]
-# The sample file of each scored source (none for the real training split).
+EVAL_COPIES = {g: f"copy_train_{g}" for g in EVAL_GENERATORS}
+EVAL_SOURCES = ["real_train", *EVAL_GENERATORS, *EVAL_COPIES.values(), *EVAL_BASELINES]
+EVAL_COPY_DIR = f"{RESULTS}/evaluation/copy_train"
+# The sample file of each scored source (none for the training windows).
 EVAL_SAMPLES = {
     **{g: {"samples": f"{RESULTS}/generators/{g}/samples.parquet"} for g in EVAL_GENERATORS},
+    **{c: {"samples": f"{EVAL_COPY_DIR}/{g}/samples.parquet"} for g, c in EVAL_COPIES.items()},
     **{b: {"samples": f"{RESULTS}/baselines/{b}/samples.parquet"} for b in EVAL_BASELINES},
 }
+# What every comparison step reads of the prepared data.
+EVAL_REAL = {
+    "train": f"{PREPARED}/train.parquet",
+    "test": f"{PREPARED}/test.parquet",
+    "scaler": f"{PREPARED}/scaler.json",
+    "windows": f"{PREPARED}/windows.parquet",
+    "heldout": f"{PREPARED}/heldout_windows.parquet",
+}
+
+
+rule copy_floor:
+    input:
+        **EVAL_REAL,
+        samples=f"{RESULTS}/generators/{{generator}}/samples.parquet",
+        summary=f"{PREPARED}/summary.json",
+    output:
+        samples=f"{EVAL_COPY_DIR}/{{generator}}/samples.parquet",
+        info=f"{EVAL_COPY_DIR}/{{generator}}/copy.json",
+    wildcard_constraints:
+        generator=registry.wildcard_pattern(EVAL_GENERATORS),
+    params:
+        **reads(window_length="data.window_length", seed="seed"),
+    log:
+        "logs/evaluation/copy_floor_{generator}.log",
+    benchmark:
+        "logs/benchmarks/evaluation/copy_floor_{generator}.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    script:
+        "../scripts/evaluation_copy_floor.py"
 
 
 rule score_source:
     input:
         unpack(lambda wildcards: EVAL_SAMPLES.get(wildcards.source, {})),
-        train=f"{PREPARED}/train.parquet",
-        test=f"{PREPARED}/test.parquet",
-        scaler=f"{PREPARED}/scaler.json",
+        **EVAL_REAL,
     output:
         f"{RESULTS}/evaluation/scores/{{source}}.json",
     wildcard_constraints:
         source=registry.wildcard_pattern(EVAL_SOURCES),
     params:
-        **reads(scores="evaluation.scores", window_length="data.window_length", seed="seed"),
+        **reads(scores="evaluation.scores", window_length="data.window_length", seed="seed",
+                torch_threads="evaluation.threads"),
     log:
         "logs/evaluation/score_source_{source}.log",
     benchmark:
@@ -58,9 +95,7 @@ rule score_source:
 
 rule compare_sources:
     input:
-        train=f"{PREPARED}/train.parquet",
-        test=f"{PREPARED}/test.parquet",
-        scaler=f"{PREPARED}/scaler.json",
+        **EVAL_REAL,
         generator_samples=expand(f"{RESULTS}/generators/{{g}}/samples.parquet",
                                  g=EVAL_GENERATORS),
         generator_train=expand(f"{RESULTS}/generators/{{g}}/train.json",
@@ -69,11 +104,16 @@ rule compare_sources:
                                 g=EVAL_GENERATORS),
         baseline_samples=expand(f"{RESULTS}/baselines/{{b}}/samples.parquet", b=EVAL_BASELINES),
         baseline_fit=expand(f"{RESULTS}/baselines/{{b}}/fit.json", b=EVAL_BASELINES),
+        copy_samples=expand(f"{EVAL_COPY_DIR}/{{g}}/samples.parquet", g=EVAL_GENERATORS),
+        copy_info=expand(f"{EVAL_COPY_DIR}/{{g}}/copy.json", g=EVAL_GENERATORS),
+        long_samples=expand(f"{RESULTS}/generators/{{g}}/samples_long.parquet",
+                            g=LONG_PATH_GENERATORS),
         scores=expand(f"{RESULTS}/evaluation/scores/{{source}}.json",
                       source=EVAL_SOURCES),
     output:
         moments=f"{RESULTS}/evaluation/moments.csv",
         stylized_facts=f"{RESULTS}/evaluation/stylized_facts.csv",
+        stylized_facts_long=f"{RESULTS}/evaluation/stylized_facts_long.csv",
         timing=f"{RESULTS}/evaluation/timing.csv",
         scores=f"{RESULTS}/evaluation/scores.csv",
         one_step=f"{RESULTS}/evaluation/one_step.csv",
@@ -83,6 +123,7 @@ rule compare_sources:
         **reads(evaluation=EVAL_KEYS, window_length="data.window_length",
                 generators="generators.enabled"),
         baselines=EVAL_BASELINES,
+        long_generators=LONG_PATH_GENERATORS,
     log:
         "logs/evaluation/compare_sources.log",
     benchmark:
@@ -101,6 +142,7 @@ rule evaluation_report_section:
     input:
         moments=rules.compare_sources.output.moments,
         stylized_facts=rules.compare_sources.output.stylized_facts,
+        stylized_facts_long=rules.compare_sources.output.stylized_facts_long,
         timing=rules.compare_sources.output.timing,
         scores=rules.compare_sources.output.scores,
         one_step=rules.compare_sources.output.one_step,
@@ -109,7 +151,8 @@ rule evaluation_report_section:
         EVAL_SECTION,
     params:
         **reads(evaluation=EVAL_KEYS, window_length="data.window_length"),
-        tables=["moments", "stylized_facts", "timing", "scores", "one_step"],
+        tables=["moments", "stylized_facts", "stylized_facts_long", "timing", "scores",
+                "one_step"],
         figures=EVAL_FIGURES,
     log:
         "logs/evaluation/evaluation_report_section.log",
@@ -129,7 +172,8 @@ rule benchmark_stocks:
     input:
         data=config["evaluation"]["stocks"]["data"],
     output:
-        f"{RESULTS}/benchmarks/stocks.csv",
+        table=f"{RESULTS}/benchmarks/stocks.csv",
+        goal=f"{RESULTS}/benchmarks/stocks_goal.csv",
     params:
         **reads(stocks="evaluation.stocks", generators="generators", seed="seed"),
     log:

@@ -22,7 +22,8 @@ rule train_generator:
     wildcard_constraints:
         generator=registry.wildcard_pattern(GENERATORS),
     params:
-        **reads(generators=["generators.device", "generators.models.{generator}"], seed="seed"),
+        **reads(generators=["generators.device", "generators.models.{generator}"], seed="seed",
+                torch_threads="generators.threads"),
     log:
         "logs/generators/train_{generator}.log",
     benchmark:
@@ -48,7 +49,8 @@ rule sample_generator:
     wildcard_constraints:
         generator=registry.wildcard_pattern(GENERATORS),
     params:
-        **reads(n_samples="generators.n_samples", device="generators.device"),
+        **reads(n_samples="generators.n_samples", device="generators.device",
+                torch_threads="generators.threads"),
         long=False,
     log:
         "logs/generators/sample_{generator}.log",
@@ -75,7 +77,8 @@ rule sample_generator_long:
     wildcard_constraints:
         generator=registry.wildcard_pattern(LONG_PATH_GENERATORS),
     params:
-        **reads(n_samples="generators.n_long_paths", device="generators.device"),
+        **reads(n_samples="generators.n_long_paths", device="generators.device",
+                torch_threads="generators.threads"),
         long=True,
     log:
         "logs/generators/sample_long_{generator}.log",

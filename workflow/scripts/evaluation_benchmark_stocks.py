@@ -6,7 +6,8 @@ from synthvol.workflow import run_rule
 
 def main(smk):
     write_stocks_benchmark(smk.input.data, smk.params.stocks, smk.params.generators,
-                           smk.params.seed, smk.output[0], smk.threads)
+                           smk.params.seed, smk.output.table, smk.output.goal,
+                           smk.params.generators["threads"])
 
 
 run_rule(main, snakemake)  # noqa: F821

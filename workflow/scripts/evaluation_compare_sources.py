@@ -6,14 +6,16 @@ from synthvol.workflow import run_rule
 
 
 def main(smk):
+    i = smk.input
     gens, bases = smk.params.generators, smk.params.baselines
     sources = synthetic_sources(
-        dict(zip(gens, smk.input.generator_samples)), dict(zip(gens, smk.input.generator_train)),
-        dict(zip(gens, smk.input.generator_sample)), dict(zip(bases, smk.input.baseline_samples)),
-        dict(zip(bases, smk.input.baseline_fit)))
-    compare_sources(RealData.load(smk.input.train, smk.input.test, smk.input.scaler), sources,
-                    list(smk.input.scores), smk.params.evaluation, smk.params.window_length,
-                    dict(smk.output))
+        dict(zip(gens, i.generator_samples)), dict(zip(gens, i.generator_train)),
+        dict(zip(gens, i.generator_sample)), dict(zip(bases, i.baseline_samples)),
+        dict(zip(bases, i.baseline_fit)), dict(zip(gens, i.copy_samples)),
+        dict(zip(gens, i.copy_info)))
+    compare_sources(RealData.load(i.train, i.test, i.scaler, i.windows, i.heldout), sources,
+                    list(i.scores), smk.params.evaluation, smk.params.window_length,
+                    dict(smk.output), dict(zip(smk.params.long_generators, i.long_samples)))
 
 
 run_rule(main, snakemake)  # noqa: F821

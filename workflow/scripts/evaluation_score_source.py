@@ -1,13 +1,15 @@
-"""Snakemake adapter: discriminative, predictive and one-step scores of one source."""
+"""Snakemake adapter: scores, memorisation checks and one-step forecasts of one source."""
 
 from synthvol.evaluation.compare import write_source_scores
-from synthvol.workflow import param_threads, run_rule
+from synthvol.evaluation.sources import RealData
+from synthvol.workflow import run_rule
 
 
 def main(smk):
-    write_source_scores(smk.wildcards.source, smk.input.train, smk.input.test, smk.input.scaler,
-                        smk.input.get("samples"), smk.params.window_length, smk.params.scores,
-                        smk.params.seed, smk.output[0], param_threads(smk, "evaluation"))
+    i = smk.input
+    real = RealData.load(i.train, i.test, i.scaler, i.windows, i.heldout)
+    write_source_scores(smk.wildcards.source, real, i.get("samples"), smk.params.window_length,
+                        smk.params.scores, smk.params.seed, smk.output[0], smk.params.torch_threads)
 
 
 run_rule(main, snakemake)  # noqa: F821

@@ -1,13 +1,13 @@
 """Snakemake adapter: train one generator on the prepared windows, write checkpoint + timing."""
 
 from synthvol.generators.pipeline import train_generator
-from synthvol.workflow import param_threads, run_rule
+from synthvol.workflow import run_rule
 
 
 def main(smk):
     train_generator(smk.wildcards.generator, smk.params.seed, smk.params.generators,
                     smk.input.windows, smk.output.model, smk.output.train,
-                    param_threads(smk, "generators"))
+                    smk.params.torch_threads)
 
 
 run_rule(main, snakemake)  # noqa: F821

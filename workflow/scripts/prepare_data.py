@@ -5,7 +5,7 @@ from synthvol.workflow import run_rule
 
 
 def main(smk):
-    write_prepared(smk.params.data, dict(smk.output))
+    write_prepared(smk.params.data, smk.params.seed, dict(smk.output))
 
 
 run_rule(main, snakemake)  # noqa: F821

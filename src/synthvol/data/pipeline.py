@@ -8,13 +8,34 @@ from typing import Any
 import numpy as np
 
 from synthvol.data.loaders import CsvSpec, load_price_series
-from synthvol.data.prepare import min_rows_needed, prepare_series, windows_frame
+from synthvol.data.prepare import (
+    BlockHoldout,
+    PreparedData,
+    min_rows_needed,
+    prepare_series,
+    windows_frame,
+)
 from synthvol.io import write_json, write_parquet
 from synthvol.progress import get_logger
 
 
-def write_prepared(data: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[str, Any]:
-    """Load ``data.source``, prepare it, and write every output; return the summary."""
+def heldout_periods(prepared: PreparedData) -> list[list[str]]:
+    """``[first date, last date]`` of each run of held-out training returns."""
+    held = prepared.heldout.astype(np.int8)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], held, [0]])))
+    dates = prepared.train["date"]
+    return [[dates.iloc[a].date().isoformat(), dates.iloc[b - 1].date().isoformat()]
+            for a, b in zip(edges[::2], edges[1::2])]
+
+
+def write_prepared(data: Mapping[str, Any], seed: int,
+                   outputs: Mapping[str, str]) -> dict[str, Any]:
+    """Load ``data.source``, prepare it, and write every output; return the summary.
+
+    ``outputs`` maps ``prices``, ``returns``, ``train``, ``test``, ``windows`` (training-block
+    windows, what the generators learn from), ``heldout_windows``, ``scaler`` and
+    ``summary`` to paths.
+    """
     logger = get_logger("data")
     spec = CsvSpec(data.get("date_column"), data.get("price_column"), data.get("date_format"))
     min_rows = min_rows_needed(int(data["window_length"]), float(data["test_fraction"]))
@@ -23,7 +44,9 @@ def write_prepared(data: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[
     prepared = prepare_series(
         prices, float(data["test_fraction"]), int(data["window_length"]),
         int(data.get("window_stride", 1)), data.get("start"), data.get("end"),
-        tuple(data.get("feature_range", (-1.0, 1.0))))
+        tuple(data.get("feature_range", (-1.0, 1.0))),
+        holdout=BlockHoldout(int(data["holdout"]["block_length"]),
+                             float(data["holdout"]["share"])), seed=int(seed))
     r = prepared.returns["return"].to_numpy()
     summary = {
         "source": data["source"],
@@ -35,6 +58,9 @@ def write_prepared(data: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[
         "test_start": prepared.test["date"].iloc[0].date().isoformat(),
         "n_windows": int(prepared.windows.shape[0]),
         "window_length": int(prepared.windows.shape[1]),
+        "n_heldout_returns": int(prepared.heldout.sum()),
+        "n_heldout_windows": int(prepared.heldout_windows.shape[0]),
+        "heldout_periods": heldout_periods(prepared),
         "last_train_price": float(prepared.train["price"].iloc[-1]),
         "return_mean": float(np.mean(r)),
         "return_std": float(np.std(r, ddof=1)),
@@ -44,8 +70,12 @@ def write_prepared(data: Mapping[str, Any], outputs: Mapping[str, str]) -> dict[
     write_parquet(prepared.train, outputs["train"])
     write_parquet(prepared.test, outputs["test"])
     write_parquet(windows_frame(prepared.windows, prepared.window_start), outputs["windows"])
+    write_parquet(windows_frame(prepared.heldout_windows, prepared.heldout_start),
+                  outputs["heldout_windows"])
     write_json(prepared.scaler.to_dict(), outputs["scaler"])
     write_json(summary, outputs["summary"])
-    logger.info("train %d, test %d returns; %d windows of %d", summary["n_train"],
-                summary["n_test"], summary["n_windows"], summary["window_length"])
+    logger.info("train %d, test %d returns; %d training and %d held-out windows of %d "
+                "(held-out blocks %s)", summary["n_train"], summary["n_test"],
+                summary["n_windows"], summary["n_heldout_windows"], summary["window_length"],
+                summary["heldout_periods"])
     return summary

@@ -1,6 +1,8 @@
 """Real-vs-synthetic comparison: return statistics (:mod:`.metrics`), discriminative and
-predictive scores (:mod:`.scores`), the workflow's comparison steps (:mod:`.compare`), the
-report section (:mod:`.report`) and the Stocks benchmark (:mod:`.stocks`)."""
+predictive scores (:mod:`.scores`), memorisation checks and copy floors
+(:mod:`.memorisation`), ties and copy-floor verdicts (:mod:`.verdicts`), the workflow's
+comparison steps (:mod:`.compare`), the report section (:mod:`.report`) and the Stocks
+benchmark (:mod:`.stocks`)."""
 
 from synthvol.evaluation.metrics import (
     Moments,

@@ -90,6 +90,22 @@ class ScoreSummary:
         """Sample standard deviation over runs (0 for a single run)."""
         return float(np.std(self.runs, ddof=1)) if len(self.runs) > 1 else 0.0
 
+    @property
+    def se(self) -> float:
+        """Standard error of the mean over runs, ``std / sqrt(n_runs)``; NaN (unknown, so no
+        difference counts as resolved) for a single run or runs that all gave the same value
+        (e.g. a classifier that never learned scores exactly 0 in every run)."""
+        if len(self.runs) < 2 or self.std == 0:
+            return float("nan")
+        return self.std / float(np.sqrt(len(self.runs)))
+
+
+def clearly_lower(mean: float, se: float, other_mean: float, other_se: float) -> bool:
+    """True when ``mean`` is below ``other_mean`` by more than two standard errors of the
+    difference, ``2·sqrt(se² + other_se²)``; otherwise the two are a tie (or worse). An unknown
+    (NaN) standard error resolves nothing."""
+    return other_mean - mean > 2.0 * float(np.hypot(se, other_se))
+
 
 def repeat_score(score: Callable[[int], float], n_runs: int, seed: int,
                  *keys: object) -> ScoreSummary:

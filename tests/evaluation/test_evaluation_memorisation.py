@@ -1,0 +1,117 @@
+"""Memorisation checks and copy floors on series with known answers: copies of the training
+windows are flagged, unseen windows of the same process are not, and copying the training set
+buys no better held-out score than the training windows themselves."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from synthvol.data.prepare import BlockHoldout, holdout_mask, side_window_starts
+from synthvol.errors import DataError
+from synthvol.evaluation.memorisation import (
+    MemorisationReference,
+    matched_copies,
+    nearest_neighbour_rmse,
+)
+from synthvol.evaluation.scores import (
+    ScoreSettings,
+    clearly_lower,
+    discriminative_score,
+    repeat_score,
+)
+
+torch.set_num_threads(1)
+L = 12
+
+
+def regime_series(n: int, seed: int, block: int = 100) -> np.ndarray:
+    """AR(1) returns whose volatility changes from block to block (a stand-in for markets)."""
+    g = np.random.default_rng(seed)
+    vol = np.repeat(np.exp(g.normal(0.0, 0.4, -(-n // block))), block)[:n]
+    x = np.zeros(n)
+    eps = g.standard_normal(n) * vol
+    for t in range(1, n):
+        x[t] = 0.3 * x[t - 1] + eps[t]
+    return 0.1 * x
+
+
+def split(series: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    held = holdout_mask(len(series), BlockHoldout(100, 0.25), seed)
+    train_starts, held_starts = side_window_starts(held, L)
+    windows = np.lib.stride_tricks.sliding_window_view(series, L)
+    return windows[train_starts], windows[held_starts]
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, np.ndarray]:
+    train, heldout = split(regime_series(4000, 1), 2)
+    fresh = np.lib.stride_tricks.sliding_window_view(regime_series(1500, 9), L)[::L]
+    return {"train": train, "heldout": heldout, "fresh": fresh}
+
+
+def test_nearest_neighbour_rmse_equals_brute_force():
+    g = np.random.default_rng(0)
+    q, r = g.normal(size=(23, 5, 2)), g.normal(size=(31, 5, 2))
+    brute = np.sqrt(((q.reshape(23, 1, 10) - r.reshape(1, 31, 10)) ** 2).mean(axis=2)).min(1)
+    np.testing.assert_allclose(nearest_neighbour_rmse(q, r, chunk=7), brute, rtol=1e-12)
+    assert nearest_neighbour_rmse(r[:4], r).max() == 0.0
+
+
+def test_copies_are_flagged_and_unseen_windows_are_not(data):
+    reference = MemorisationReference(data["train"], data["heldout"])
+    g = np.random.default_rng(3)
+    copies = data["train"][g.integers(0, len(data["train"]), 400)]
+    exact = reference.score(copies)
+    assert exact.nn_ratio == 0.0 and exact.share_closer_q05 == 1.0
+    noisy = reference.score(copies + g.normal(0, 0.002, copies.shape))
+    assert noisy.nn_ratio < 0.2 and noisy.share_closer_q05 > 0.9
+    # held-out windows against themselves: ratio 1, 5% closer than their own 5% quantile
+    held = reference.score(data["heldout"])
+    assert held.nn_ratio == 1.0 and held.share_closer_q05 == pytest.approx(0.05, abs=0.01)
+    # windows of a new path of the same process are as novel as held-out real windows
+    fresh = reference.score(data["fresh"])
+    assert 0.8 < fresh.nn_ratio < 1.25 and fresh.share_closer_q05 < 0.12
+
+
+def test_copy_floor_matches_the_target_distance(data):
+    reference = MemorisationReference(data["train"], data["heldout"])
+    target = 0.8 * reference.heldout_median
+    floor = matched_copies(reference, 300, target, (L,), 5, "test")
+    assert floor.windows.shape == (300, L)
+    assert floor.median_nn == pytest.approx(target, rel=2e-3)
+    assert np.median(reference.distances(floor.windows)) == pytest.approx(target, rel=2e-3)
+    again = matched_copies(reference, 300, target, (L,), 5, "test")
+    np.testing.assert_array_equal(floor.windows, again.windows)
+    assert matched_copies(reference, 50, 0.0, (L,), 5, "zero").noise_sd < 1e-9
+    with pytest.raises(DataError, match="target"):
+        matched_copies(reference, 10, -1.0, (L,), 5)
+
+
+def test_copies_score_no_better_on_held_out_windows_than_real_train():
+    # training blocks calmer than the held-out ones: the training windows are told apart
+    series = regime_series(6000, 4)
+    held = holdout_mask(len(series), BlockHoldout(100, 0.25), 6)
+    series = np.where(held, 1.8 * series, series)
+    train_starts, held_starts = side_window_starts(held, L)
+    windows = np.lib.stride_tricks.sliding_window_view(series, L)
+    train, heldout = windows[train_starts], windows[held_starts]
+    copies = train[np.random.default_rng(8).integers(0, len(train), len(train))]
+    settings = ScoreSettings(n_runs=3, hidden_dim=4, discriminative_iterations=150,
+                             batch_size=64, learning_rate=0.01, head="linear")
+
+    def heldout_score(source, name):
+        return repeat_score(lambda s: discriminative_score(heldout, source, settings, s),
+                            settings.n_runs, 1, name)
+
+    real_train, copied = heldout_score(train, "real_train"), heldout_score(copies, "copies")
+    assert real_train.mean > 0.1                       # the reference is not trivially 0
+    assert not clearly_lower(copied.mean, copied.se, real_train.mean, real_train.se)
+
+
+def test_clearly_lower_needs_two_standard_errors():
+    assert clearly_lower(0.10, 0.01, 0.20, 0.01)
+    assert not clearly_lower(0.10, 0.04, 0.15, 0.04)
+    assert not clearly_lower(0.20, 0.0, 0.10, 0.0)
+    assert not clearly_lower(0.10, float("nan"), 0.40, 0.01)
