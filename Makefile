@@ -30,8 +30,9 @@ test: setup                        ## the test suite
 test-slurm: setup                  ## quick study on a one-node SLURM cluster vs locally (root; see README)
 	VENV=$(VENV) tests/slurm/run.sh
 
-lint: setup                        ## workflow lint
+lint: setup                        ## workflow lint and ruff over the code
 	$(VENV)/bin/snakemake --lint
+	$(VENV)/bin/ruff check src tests benchmarks workflow/scripts
 
 dvc: setup                         ## regenerate dvc.yaml from the workflow and params.yaml
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m synthvol.dvcgen

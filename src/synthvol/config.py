@@ -115,7 +115,8 @@ def validate_params(params: Mapping[str, Any], schema_dir: str | Path = SCHEMA_D
     errors = list(validator.iter_errors(dict(params)))
     if errors:
         # The most specific error (deepest key) names the culprit; ties go to the first key.
-        error = min(errors, key=lambda e: (-len(e.absolute_path), [str(k) for k in e.absolute_path]))
+        error = min(errors, key=lambda e: (-len(e.absolute_path),
+                                           [str(k) for k in e.absolute_path]))
         message = error.message.replace("\n", " ")
         if len(message) > 200:
             message = message[:200] + "..."

@@ -140,8 +140,12 @@ def workflow_jobs(repo: Path = REPO_ROOT, configfiles: Sequence[Path] = ()) -> l
     """The jobs of the default target, from Snakemake's DAG (nothing is run)."""
     from snakemake.api import SnakemakeApi
     from snakemake.settings.enums import Quietness
-    from snakemake.settings.types import (ConfigSettings, DAGSettings, OutputSettings,
-                                          ResourceSettings)
+    from snakemake.settings.types import (
+        ConfigSettings,
+        DAGSettings,
+        OutputSettings,
+        ResourceSettings,
+    )
 
     with SnakemakeApi(OutputSettings(quiet={Quietness.ALL})) as api:
         workflow_api = api.workflow(snakefile=repo / "Snakefile", workdir=repo,
@@ -282,7 +286,8 @@ def sync_after_run(config: Mapping[str, Any], targets: Iterable[str],
         done = subprocess.run(step, cwd=repo, capture_output=True, text=True)
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip().splitlines()
-            return f"DVC: not recorded ({' '.join(step[:3])} failed: {detail[-1] if detail else ''})"
+            reason = detail[-1] if detail else ""
+            return f"DVC: not recorded ({' '.join(step[:3])} failed: {reason})"
     # An output identical to one already cached is linked to that older cache file; give it
     # back the time Snakemake wrote it, or Snakemake would take it as outdated.
     for path, (atime, mtime) in times.items():

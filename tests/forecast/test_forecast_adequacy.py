@@ -6,15 +6,28 @@ from scipy import stats
 from statsmodels.stats.stattools import durbin_watson
 
 from synthvol.errors import SynthvolError
-from synthvol.forecast.adequacy import (RS_TAIL_PROBABILITIES, adequacy_table,
-                                        count_turning_points, ljung_box_test, rs_bounds,
-                                        rs_criterion_test, rs_table, simulate_rs_quantiles,
-                                        skewness_kurtosis_test, turning_points_moments,
-                                        turning_points_test)
-from synthvol.forecast.durbin_watson import (durbin_watson_bounds, durbin_watson_cdf,
-                                             durbin_watson_statistic, durbin_watson_test,
-                                             lookup_bounds, quadratic_form_cdf,
-                                             tabulated_bounds)
+from synthvol.forecast.adequacy import (
+    RS_TAIL_PROBABILITIES,
+    adequacy_table,
+    count_turning_points,
+    ljung_box_test,
+    rs_bounds,
+    rs_criterion_test,
+    rs_table,
+    simulate_rs_quantiles,
+    skewness_kurtosis_test,
+    turning_points_moments,
+    turning_points_test,
+)
+from synthvol.forecast.durbin_watson import (
+    durbin_watson_bounds,
+    durbin_watson_cdf,
+    durbin_watson_statistic,
+    durbin_watson_test,
+    lookup_bounds,
+    quadratic_form_cdf,
+    tabulated_bounds,
+)
 from synthvol.seeds import rng
 
 SEED = 20150601

@@ -5,8 +5,14 @@ import pandas as pd
 import pytest
 
 from synthvol.errors import ConfigError
-from synthvol.forecast.curves import (compare_with_table_4_1, k_linear, k_parabolic,
-                                      kstar_table, prediction_factor, textbook_table_4_1)
+from synthvol.forecast.curves import (
+    compare_with_table_4_1,
+    k_linear,
+    k_parabolic,
+    kstar_table,
+    prediction_factor,
+    textbook_table_4_1,
+)
 
 TEXTBOOK = dict(n_values=range(7, 26), horizons=range(1, 4), confidence=0.9)
 MISPRINT = ("parabolic", 14, 2)  # printed 2.830; (4.5) and the row's other cells give 2.820

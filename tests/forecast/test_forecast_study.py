@@ -6,10 +6,15 @@ import pytest
 
 from synthvol.errors import ConfigError
 from synthvol.forecast.figures import write_model_figures, write_rolling_figure
-from synthvol.registry import FORECAST_MODELS as REGISTRY
 from synthvol.forecast.report import write_forecast_section
-from synthvol.forecast.study import (aggregate_prices, run_models, run_rolling,
-                                     write_accuracy, write_kstar)
+from synthvol.forecast.study import (
+    aggregate_prices,
+    run_models,
+    run_rolling,
+    write_accuracy,
+    write_kstar,
+)
+from synthvol.registry import FORECAST_MODELS as REGISTRY
 from synthvol.seeds import rng
 
 MODELS = list(REGISTRY)
@@ -70,7 +75,7 @@ def test_study_writes_tables_figures_and_section(prices_path, tmp_path):
     accuracy = write_accuracy(outputs["forecasts"], outputs["fits"], outputs["adequacy"],
                               rolling["accuracy"], LEVELS, str(tmp_path / "accuracy.csv"))
     assert list(accuracy["rank"]) == list(range(1, len(MODELS) + 1))
-    for passes, group in accuracy.groupby("passes"):
+    for _, group in accuracy.groupby("passes"):
         assert group.rolling_mase.is_monotonic_increasing
     assert accuracy.passes.is_monotonic_decreasing
     assert accuracy.mu.between(0, 1).all() and accuracy.coverage_95.between(0, 1).all()

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 import torch
 
+from synthvol import registry
 from synthvol.config import REPO_ROOT, load_params, load_yaml, validate_params
 from synthvol.data.prepare import MinMaxScaler, load_windows, prepare_series, windows_frame
 from synthvol.errors import ConfigError
 from synthvol.generators import REGISTRY, load_generator
 from synthvol.generators.pipeline import (
     build_generator,
-    long_path_generators,
     sample_generator,
     train_generator,
 )
@@ -131,9 +131,9 @@ def test_generators_get_distinct_seeds() -> None:
 
 def test_long_paths_have_the_test_length(prepared: dict[str, Path], trained: dict[str, Path],
                                          tmp_path: Path) -> None:
-    names = long_path_generators(SEED, TINY)
+    names = registry.long_path_generators(TINY)
     assert names == ["sbts", "lstm_attention"]
-    assert long_path_generators(SEED, {**TINY, "n_long_paths": 0}) == []
+    assert registry.long_path_generators({**TINY, "n_long_paths": 0}) == []
     n_test = read_json(prepared["summary"])["n_test"]
     for name in names:
         out = tmp_path / f"{name}.parquet"

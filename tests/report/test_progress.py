@@ -52,7 +52,8 @@ def test_track_reports_each_step(log: pytest.LogCaptureFixture) -> None:
 def test_numba_compilation_is_announced(log: pytest.LogCaptureFixture) -> None:
     with announce_compilation("SV samplers"):
         pass
-    assert log.messages[0] == "compiling numba kernels for SV samplers... (first call; cached afterwards)"
+    assert log.messages[0] == ("compiling numba kernels for SV samplers... "
+                               "(first call; cached afterwards)")
     assert log.messages[1].startswith("numba kernels for SV samplers ready in ")
 
 

@@ -31,7 +31,8 @@ ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
 def _run(args: list[str], cwd: Path) -> str:
     proc = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} failed:\n{proc.stdout[-2000:]}{proc.stderr[-3000:]}")
+        raise AssertionError(f"{' '.join(args)} failed:\n"
+                             f"{proc.stdout[-2000:]}{proc.stderr[-3000:]}")
     return proc.stdout
 
 
@@ -128,12 +129,13 @@ EXPECTED = {
     "drop a generator": (_drop_generator, {
         "compare_sources", "evaluation_report_section", "metrics", "report"}),
     "three forecast models": (_three_forecast_models, {
-        "forecast_models", "forecast_accuracy", "forecast_report", "metrics", "report",
+        "forecast_models", "forecast_rolling", "forecast_rolling_figure", "forecast_accuracy",
+        "forecast_report", "metrics", "report",
         *(f"forecast_figures-{m}" for m in ("linear", "exponential", "holt"))}),
     "drop an SV scheme": (_drop_sv_scheme, {
         "sv_aggregate", "sv_real_data", "sv_report", "metrics", "report"}),
     "add an SV setting": (_add_sv_setting, {
-        "sv_aggregate", "sv_real_data", "sv_report", "metrics", "report"}),
+        "sv_aggregate", "sv_mixture_error", "sv_real_data", "sv_report", "metrics", "report"}),
     "baselines.ar.order": (_ar_order, {
         "fit_ar", "baselines_report_section", "score_source-ar", "compare_sources",
         "evaluation_report_section", "metrics", "report"}),

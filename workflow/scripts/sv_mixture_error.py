@@ -1,4 +1,4 @@
-"""Snakemake adapter: the mixture approximation's error (V's draws re-weighted to the exact model)."""
+"""Snakemake adapter: the mixture approximation's error (V's draws re-weighted to exact)."""
 from synthvol.sv.mixture_error import mixture_error
 from synthvol.workflow import run_rule
 

@@ -25,6 +25,7 @@ from synthvol.progress import get_logger
 from synthvol.samples import samples_frame
 from synthvol.seeds import rng
 
+
 def _fit(name: str, returns: np.ndarray, spec: Mapping[str, Any]):
     if name == "ar":
         return fit_ar(returns, int(spec["order"]), bool(spec.get("select_by_aic", False)),

@@ -116,7 +116,8 @@ def decode_text(raw: bytes, path: Path) -> tuple[str, str]:
     character is Chinese, and the header names a known Chinese column (日期, 收盘). Anything
     else that is not UTF-8 is refused with the likely encoding named.
     """
-    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    # The loop variable outlives the loop on purpose: the BOM found decides the encoding.
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),  # noqa: B007
                           (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                           (codecs.BOM_UTF16_BE, "utf-16")):
         if raw.startswith(bom):

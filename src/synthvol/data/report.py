@@ -74,7 +74,8 @@ def data_findings(summary: pd.DataFrame) -> list[tuple[str, str]]:
     split = (f"The held-out test period ({test['first']} to {test['last']}) is {verdict}: "
              f"annualised volatility "
              f"{plus_minus(test['annualised_vol_pct'], test['annualised_vol_pct_se'], '%')} "
-             f"against {plus_minus(train['annualised_vol_pct'], train['annualised_vol_pct_se'], '%')}"
+             f"against "
+             f"{plus_minus(train['annualised_vol_pct'], train['annualised_vol_pct_se'], '%')}"
              f" in training.")
     return [(tails, SUMMARY_ANCHOR), (split, SUMMARY_ANCHOR)]
 

@@ -24,6 +24,7 @@ import torch
 
 from synthvol.errors import DataError
 from synthvol.evaluation import figures
+from synthvol.evaluation.memorisation import MemorisationReference, matched_copies
 from synthvol.evaluation.metrics import (
     as_windows,
     mean_acf,
@@ -31,7 +32,6 @@ from synthvol.evaluation.metrics import (
     return_moments,
     stylized_facts,
 )
-from synthvol.evaluation.memorisation import MemorisationReference, matched_copies
 from synthvol.evaluation.scores import (
     ScoreSettings,
     ScoreSummary,

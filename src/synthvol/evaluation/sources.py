@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from synthvol import registry
 from synthvol.data.prepare import MinMaxScaler, load_windows, read_split
 from synthvol.errors import DataError
 from synthvol.evaluation.metrics import as_windows
@@ -23,7 +24,7 @@ from synthvol.samples import read_samples
 
 REAL_TEST = "real_test"
 REAL_TRAIN = "real_train"
-BASELINES = ("ar", "garch", "fbm")
+BASELINES = tuple(registry.BASELINES)
 #: File-name prefix of a copy floor; its table label is ``copy_train[<generator>]``.
 COPY_PREFIX = "copy_train_"
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from math import comb
 
 import numpy as np
+
 from synthvol.errors import ConfigError, DataError
 from synthvol.forecast.onestep import OneStepFit, variance_from_psi
 

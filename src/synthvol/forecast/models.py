@@ -1,10 +1,11 @@
 """The fit function of every forecasting model; the names are those of
 :data:`synthvol.registry.FORECAST_MODELS`, whose entries point here.
 
-A fit function takes the model name, the series, the ``forecast`` params and the same model's fit at the
-previous rolling origin (a warm start, or None) and returns a fitted model with ``params``,
-``n_params``, ``fitted``, ``residuals``, ``residual_std``, ``convergence``, ``loglik``,
-``autoregressive``, ``design`` and ``forecast(horizon, confidence)``.
+A fit function takes the model name, the series, the ``forecast`` params and the same
+model's fit at the previous rolling origin (a warm start, or None) and returns a fitted
+model with ``params``, ``n_params``, ``fitted``, ``residuals``, ``residual_std``,
+``convergence``, ``loglik``, ``autoregressive``, ``design`` and ``forecast(horizon,
+confidence)``.
 """
 
 from __future__ import annotations

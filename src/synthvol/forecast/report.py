@@ -14,8 +14,14 @@ from synthvol.forecast.curves import compare_with_table_4_1
 from synthvol.forecast.models import BENCHMARK
 from synthvol.forecast.study import adequacy_summary
 from synthvol.io import write_text
-from synthvol.report.html import (escape, findings_html, image_file_html, paragraph, section,
-                                  table_html)
+from synthvol.report.html import (
+    escape,
+    findings_html,
+    image_file_html,
+    paragraph,
+    section,
+    table_html,
+)
 
 RESIDUAL_FIGURES = 3        # residual diagnostics inlined for the best-ranked models (+ naive)
 

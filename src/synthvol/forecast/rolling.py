@@ -15,8 +15,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthvol.forecast.accuracy import (absolute_errors, accuracy_table, level_label,
-                                        naive_scale, relative_errors)
+from synthvol.forecast.accuracy import (
+    absolute_errors,
+    accuracy_table,
+    level_label,
+    naive_scale,
+    relative_errors,
+)
 from synthvol.forecast.models import fit_model
 from synthvol.progress import Progress, get_logger
 

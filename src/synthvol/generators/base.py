@@ -25,7 +25,6 @@ from synthvol.registry import GENERATORS as REGISTRY  # noqa: F401  (re-exported
 from synthvol.registry import entry
 
 
-
 @dataclass
 class TrainingReport:
     """What ``fit`` measured: wall seconds and a per-epoch (or per-iteration) loss history."""

@@ -54,14 +54,6 @@ def build_generator(name: str, seed: int, generators: Mapping[str, Any]) -> Gene
                           generators.get("device", "cpu"), **hyper)
 
 
-def long_path_generators(seed: int, generators: Mapping[str, Any]) -> list[str]:
-    """The enabled generators that can sample paths longer than a window."""
-    if not generators.get("n_long_paths", 0):
-        return []
-    return [name for name in generators["enabled"]
-            if build_generator(name, seed, generators).supports_long_paths]
-
-
 def _history_summary(history: list[dict[str, float]]) -> dict[str, Any]:
     if not history:
         return {"rows": 0}

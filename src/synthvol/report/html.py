@@ -162,7 +162,8 @@ def table_html(frame: pd.DataFrame, caption: str = "", float_format: str | None 
     Column headers are the registry's human labels with units
     (:mod:`synthvol.report.labels`; ``labels`` overrides single columns) and keep the raw
     name as a tooltip; identifiers in text cells read as the study names them
-    (:func:`~synthvol.report.labels.value_label`). Every float column gets one number format chosen for its values
+    (:func:`~synthvol.report.labels.value_label`). Every float column gets one number format
+    chosen for its values
     (:func:`float_formatter`); ``float_format`` ``"{:.Ng}"`` sets the significant digits,
     any other pattern (``"{:.1f}"``) is applied to every float as is. ``best`` maps columns to
     ``"min"``, ``"max"`` or ``"abs_min"`` and marks the best value of each in bold.
@@ -225,10 +226,3 @@ def section(anchor: str, title: str, parts: Iterable[str], level: int = 2) -> st
     body = "\n".join(parts)
     return (f'<section id="{escape(anchor)}" data-title="{escape(title)}">'
             f"<h{level}>{escape(title)}</h{level}>\n{body}\n</section>\n")
-
-
-def findings_html(part: str, items: Iterable[tuple[str, str]]) -> str:
-    """A part's headline results: (sentence, anchor) pairs the report lifts into its summary."""
-    rows = "".join(f'<li><a href="#{escape(anchor)}">{escape(sentence)}</a></li>'
-                   for sentence, anchor in items)
-    return f'<aside class="findings" data-part="{escape(part)}"><ul>{rows}</ul></aside>'

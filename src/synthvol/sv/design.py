@@ -7,15 +7,15 @@ so all schemes see the same series, and its chains from ``("sv", scheme, setting
 
 from __future__ import annotations
 
-import itertools
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from synthvol import registry
 from synthvol.errors import ConfigError
+from synthvol.registry import sv_n_chunks as n_chunks
 from synthvol.seeds import derive_seed, rng
 from synthvol.sv.model import Priors, StochvolPriors, Tuning, priors_from_params, simulate_sv
 
@@ -56,14 +56,11 @@ def check_design(sv: Mapping[str, Any]) -> None:
 
 
 def settings(sv: Mapping[str, Any]) -> list[Setting]:
-    """All settings of the design, in the order phi, tau^2, n."""
+    """All settings of the design, in the order phi, tau^2, n, named as the workflow's
+    wildcards (:func:`synthvol.registry.sv_settings`)."""
     truth = sv["truth"]
-    out = []
-    for phi, tau2, n in itertools.product(truth["phi"], truth["tau2"], truth["n"]):
-        name = f"phi{phi:g}_tau2{tau2:g}_n{n}"
-        out.append(Setting(name, int(n), float(truth["mu"]), float(phi), float(tau2),
-                           float(truth["h0"])))
-    return out
+    return [Setting(name, int(s["n"]), float(truth["mu"]), float(s["phi"]), float(s["tau2"]),
+                    float(truth["h0"])) for name, s in registry.sv_settings(sv).items()]
 
 
 def setting_by_name(sv: Mapping[str, Any], name: str) -> Setting:
@@ -72,11 +69,6 @@ def setting_by_name(sv: Mapping[str, Any], name: str) -> Setting:
         if setting.name == name:
             return setting
     raise ConfigError(f"sv.truth: no setting named {name!r}")
-
-
-def n_chunks(sv: Mapping[str, Any]) -> int:
-    """Number of jobs per (scheme, setting): seeds split into chunks of ``seeds_per_job``."""
-    return math.ceil(int(sv["n_seeds"]) / int(sv["seeds_per_job"]))
 
 
 def chunk_replications(sv: Mapping[str, Any], chunk: int) -> range:

@@ -1,10 +1,11 @@
 """MCMC diagnostics: autocorrelation, inefficiency factor, ESS, MC error, Gelman-Rubin.
 
 The inefficiency factor is IF = 1 + 2 sum_k rho_k, with the multi-chain autocorrelations
-(Gelman et al., BDA3 sec. 11.5) of the split chains (each chain halved), truncated by Geyer's (1992) initial monotone
-sequence: pairs rho_{2m} + rho_{2m+1} are summed while positive and forced to be
-non-increasing. ESS = (chains x draws) / IF and MC error = sd / sqrt(ESS); this is the
-Stan/ArviZ ``ess(method="mean")`` estimator, which the tests check against ArviZ.
+(Gelman et al., BDA3 sec. 11.5) of the split chains (each chain halved), truncated by
+Geyer's (1992) initial monotone sequence: pairs rho_{2m} + rho_{2m+1} are summed while
+positive and forced to be non-increasing. ESS = (chains x draws) / IF and MC error = sd /
+sqrt(ESS); this is the Stan/ArviZ ``ess(method="mean")`` estimator, which the tests check
+against ArviZ.
 Gelman-Rubin R-hat is the classic (unsplit) one from m chains of n draws:
 B = n var(chain means), W = mean within-chain variance,
 R-hat = sqrt(((n - 1)/n W + B/n) / W).

@@ -24,16 +24,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from synthvol import registry
 from synthvol.errors import ConfigError
 
-#: The schemes of the study: I-IV from He & Wang (2015), V beyond the paper.
-SCHEMES: dict[str, str] = {
-    "I": "single-move random-walk Metropolis",
-    "II": "single-move independence MH (KSC proposal)",
-    "III": "block FFBS, one-normal approximation",
-    "IV": "block FFBS, KSC 7-component mixture",
-    "V": "block FFBS, Omori 10-component mixture + ASIS",
-}
+#: The schemes of the study (I-IV from He & Wang (2015), V beyond the paper): their names
+#: and descriptions, from :data:`synthvol.registry.SV_SCHEMES`.
+SCHEMES: dict[str, str] = {name: e.description for name, e in registry.SV_SCHEMES.items()}
 
 #: E[log chi^2_1] = digamma(1/2) + log 2 and Var[log chi^2_1] = pi^2 / 2.
 LOG_CHI2_MEAN = -1.2704

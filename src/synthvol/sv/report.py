@@ -24,8 +24,8 @@ from synthvol.sv import design
 from synthvol.sv.model import SCHEMES
 from synthvol.sv.study import (
     FLAG_COLUMN,
-    PARAMETER_LABELS,
     PAPER_SCHEMES,
+    PARAMETER_LABELS,
     RHAT_FLAG,
     TABLE2_STATISTICS,
     TABLE3_STATISTICS,
