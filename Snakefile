@@ -65,8 +65,10 @@ rule metrics:
 # Keep DVC in sync: a finished default run with params.yaml's own params is committed to DVC
 # (dvc.yaml regenerated, dvc.lock written); other runs say in the log that DVC records nothing.
 onsuccess:
+    from pathlib import Path
+
     from snakemake.logging import logger
 
     from synthvol.dvcgen import sync_after_run
 
-    logger.info(sync_after_run(config, workflow.dag_settings.targets))
+    logger.info(sync_after_run(config, workflow.dag_settings.targets, Path(workflow.basedir)))

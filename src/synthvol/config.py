@@ -124,11 +124,12 @@ def validate_params(params: Mapping[str, Any], schema_dir: str | Path = SCHEMA_D
     check_constraints(params)
 
 
-def _get(params: Mapping[str, Any], key: str) -> Any:
+def dotted_value(params: Mapping[str, Any], key: str, missing: Any = None) -> Any:
+    """The value at dotted ``key`` ("sv.truth.phi") of nested params; ``missing`` if absent."""
     node: Any = params
     for part in key.split("."):
         if not isinstance(node, Mapping) or part not in node:
-            return None
+            return missing
         node = node[part]
     return node
 
@@ -157,10 +158,10 @@ def check_constraints(params: Mapping[str, Any]) -> None:
     preparation (``synthvol.data.prepare.min_rows_needed``) once the series is loaded.
     """
     for key, other, check, rule in CONSTRAINTS:
-        value = _get(params, key)
-        if not check(value, _get(params, other)):
+        value = dotted_value(params, key)
+        if not check(value, dotted_value(params, other)):
             raise ConfigError(f"invalid parameter '{key}': {value!r} {rule} "
-                              f"({_get(params, other)!r})")
+                              f"({dotted_value(params, other)!r})")
 
 
 def load_params(path: str | Path = REPO_ROOT / "params.yaml",

@@ -32,8 +32,8 @@ from typing import Any
 import yaml
 
 from synthvol import registry
+from synthvol.config import REPO_ROOT, dotted_value
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = "synthvol"
 METRICS = "results/metrics.json"
 PLOT_SUFFIXES = (".png", ".svg", ".jpg")
@@ -180,13 +180,7 @@ def jobs_of(jobs: Iterable[Any], rule_order: Sequence[str], repo: Path) -> list[
 
 # ---- dvc.yaml -------------------------------------------------------------------------------
 
-def _has_key(params: Mapping[str, Any], key: str) -> bool:
-    node: Any = params
-    for part in key.split("."):
-        if not isinstance(node, Mapping) or part not in node:
-            return False
-        node = node[part]
-    return True
+_ABSENT = object()
 
 
 def _wildcard_modules(spec: JobSpec) -> list[str]:
@@ -210,7 +204,8 @@ def stage_of(spec: JobSpec, params: Mapping[str, Any], repo: Path = REPO_ROOT,
     stage: dict[str, Any] = {
         "cmd": f"snakemake --cores all --allowed-rules {spec.rule} --force {spec.outputs[0]}",
     }
-    keys = list(dict.fromkeys(k for k in spec.param_keys if _has_key(params, k)))
+    keys = list(dict.fromkeys(k for k in spec.param_keys
+                              if dotted_value(params, k, _ABSENT) is not _ABSENT))
     if keys:
         stage["params"] = keys
     if deps:

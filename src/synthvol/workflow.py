@@ -25,6 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from synthvol.config import dotted_value
 from synthvol.errors import ConfigError, SynthvolError
 from synthvol.io import remove_stale_temporaries
 from synthvol.progress import configure_logging, get_logger
@@ -53,12 +54,7 @@ class ParamReader:
 
     def value(self, key: str) -> Any:
         """The value of dotted ``key`` in the config (None when absent)."""
-        node: Any = self.config
-        for part in key.split("."):
-            if not isinstance(node, Mapping) or part not in node:
-                return None
-            node = node[part]
-        return node
+        return dotted_value(self.config, key)
 
     def values(self, keys: Sequence[str]) -> Any:
         """One key's value, or the mapping of several keys under their common first part."""

@@ -90,7 +90,10 @@ def test_dvc_reruns_only_dependent_stages(quick_study: Path) -> None:
 
 def test_bad_csv_stops_with_one_line_and_leaves_nothing(tmp_path: Path) -> None:
     repo = _copy_repo(tmp_path)
-    (repo / "bad.csv").write_text("Date,Close\n2020-01-01,1\n2020-01-02,oops\n")
+    days = [f"2020-{1 + i // 28:02d}-{1 + i % 28:02d}" for i in range(200)]
+    cells = ["oops" if i == 1 else f"{100 + i}" for i in range(200)]
+    rows = "".join(f"{day},{cell}\n" for day, cell in zip(days, cells))
+    (repo / "bad.csv").write_text("Date,Close\n" + rows)
     proc = _run([str(BIN / "snakemake"), "--cores", "1", "data/prepared/summary.json",
                  "--config", "data={source: bad.csv}"], repo, check=False)
     assert proc.returncode != 0

@@ -185,13 +185,18 @@ def _console_errors(events: list[dict[str, Any]]) -> list[str]:
     return errors
 
 
-def inspect_page(page: str | os.PathLike[str], executable: str | None = None,
-                 width: int = 1280, height: int = 900) -> PageReport:
-    """Load ``page`` in headless Chromium and report what a reader would run into."""
+def _launch(executable: str | None) -> DevTools:
+    """Headless Chromium (``executable`` or the one on PATH) under the DevTools protocol."""
     exe = executable or find_chromium()
     if exe is None:
         raise SynthvolError("no chromium executable on PATH")
-    tools = DevTools(exe)
+    return DevTools(exe)
+
+
+def inspect_page(page: str | os.PathLike[str], executable: str | None = None,
+                 width: int = 1280, height: int = 900) -> PageReport:
+    """Load ``page`` in headless Chromium and report what a reader would run into."""
+    tools = _launch(executable)
     try:
         session = _open(tools, Path(page), width, height)
         report = PageReport()
@@ -213,10 +218,7 @@ def inspect_page(page: str | os.PathLike[str], executable: str | None = None,
 def screenshot(page: str | os.PathLike[str], output: str | os.PathLike[str],
                width: int = 1200, height: int = 1000, executable: str | None = None) -> None:
     """Write a PNG of the first ``width`` × ``height`` pixels of ``page``, as a reader sees it."""
-    exe = executable or find_chromium()
-    if exe is None:
-        raise SynthvolError("no chromium executable on PATH")
-    tools = DevTools(exe)
+    tools = _launch(executable)
     try:
         session = _open(tools, Path(page), width, height)
         data = tools.send("Page.captureScreenshot", session, format="png")["data"]

@@ -94,8 +94,16 @@ def mixture_for(scheme: str) -> Mixture:
     raise ConfigError(f"sv.schemes: scheme {scheme!r} has no mixture (block schemes: III, IV, V)")
 
 
+class _KernelParams:
+    """Hyper-parameters the compiled kernels read as one float array."""
+
+    def as_array(self) -> np.ndarray:
+        """The hyper-parameters in field order, as the compiled kernels read them."""
+        return np.array(list(asdict(self).values()), dtype=np.float64)
+
+
 @dataclass(frozen=True)
-class Priors:
+class Priors(_KernelParams):
     """Prior hyper-parameters of the paper family (see the module docstring)."""
 
     mu_mean: float = 0.0
@@ -109,13 +117,9 @@ class Priors:
 
     family: ClassVar[str] = "paper"
 
-    def as_array(self) -> np.ndarray:
-        """The hyper-parameters in the order the compiled kernels read them."""
-        return np.array(list(asdict(self).values()), dtype=np.float64)
-
 
 @dataclass(frozen=True)
-class StochvolPriors:
+class StochvolPriors(_KernelParams):
     """Prior hyper-parameters of R stochvol's family; the defaults are svsample's
     (priormu = c(0, 100), priorphi = c(5, 1.5), priorsigma = 1)."""
 
@@ -126,10 +130,6 @@ class StochvolPriors:
     sigma2_scale: float = 1.0
 
     family: ClassVar[str] = "stochvol"
-
-    def as_array(self) -> np.ndarray:
-        """The hyper-parameters in the order the compiled kernels read them."""
-        return np.array(list(asdict(self).values()), dtype=np.float64)
 
 
 @dataclass(frozen=True)
