@@ -50,6 +50,12 @@ _LOG_CUTOFF = 40.0
 _PATHS_PER_LOG = 50
 
 
+# Every fast-math flag but ``reassoc``: element-wise loops still vectorise, but sums are
+# never reordered, whose order would otherwise follow the arrays' memory alignment and make
+# the samples differ between processes (found by the SLURM-vs-local comparison).
+_FASTMATH_KEEP_SUM_ORDER = {"nnan", "ninf", "nsz", "arcp", "contract", "afn"}
+
+
 @njit(cache=True)
 def _past_distance(refs: np.ndarray, path: np.ndarray, m: int, col: int, i: int,
                    lag: int) -> float:
@@ -61,7 +67,7 @@ def _past_distance(refs: np.ndarray, path: np.ndarray, m: int, col: int, i: int,
     return total
 
 
-@njit(inline="always", fastmath=True, cache=True)
+@njit(inline="always", fastmath=_FASTMATH_KEEP_SUM_ORDER, cache=True)
 def _exp_above_cutoff(z: np.float32) -> np.float32:
     """float32 ``exp(z)`` for ``z ≤ 0``, 0 below ``−_LOG_CUTOFF``; relative error < 1e-5.
 
@@ -78,7 +84,7 @@ def _exp_above_cutoff(z: np.float32) -> np.float32:
     return p if z > np.float32(-_LOG_CUTOFF) else np.float32(0.0)
 
 
-@njit(parallel=True, cache=True, fastmath=True)
+@njit(parallel=True, cache=True, fastmath=_FASTMATH_KEEP_SUM_ORDER)
 def _bridge_paths(refs: np.ndarray, noise: np.ndarray, columns: np.ndarray, bandwidth: float,
                   dt: float, markov_order: int) -> np.ndarray:
     """Euler scheme of the kernel bridge for each path (parallel over generated paths).
