@@ -1,14 +1,22 @@
 """SBTS: reproduces a known process, matches its Euler scheme term by term, is seeded
-whatever the thread count, draws long paths in its Markovian variant."""
+whatever the thread count, the data's alignment or the process, draws long paths in its
+Markovian variant."""
 
 from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
 import numba
 import numpy as np
 import pytest
 
+import synthvol
 from synthvol.errors import ConfigError
-from synthvol.generators.sbts import _LOG_CUTOFF, SBTS, _exp_above_cutoff
+from synthvol.generators.sbts import _LOG_CUTOFF, SBTS, _bridge_paths, _exp_above_cutoff
 from synthvol.seeds import rng
 
 PHI, SIGMA = 0.5, 0.1
@@ -148,3 +156,62 @@ def test_samples_do_not_depend_on_the_thread_count(fitted: SBTS) -> None:
     finally:
         numba.set_num_threads(before)
     np.testing.assert_array_equal(one, two)
+
+
+@pytest.fixture(scope="module")
+def bridge_inputs() -> tuple:
+    """Kernel inputs: 300 references (two full blocks of lanes and a partial one) of 6 steps
+    in d = 2 with the common start, 10 substeps, 3 paths."""
+    r = np.random.default_rng(7)
+    refs = np.concatenate([np.zeros((300, 1, 2)), r.uniform(0, 1, (300, 6, 2)).cumsum(1) / 3],
+                          axis=1)
+    noise = r.standard_normal((3, 6, 10, 2))
+    return refs, noise, np.arange(6, dtype=np.int64)
+
+
+def copy_at_offset(a: np.ndarray, offset: int) -> np.ndarray:
+    """``a`` copied into a fresh buffer, starting ``offset`` bytes past a 64-byte boundary."""
+    buffer = np.empty(a.nbytes + 128, dtype=np.uint8)
+    start = -buffer.ctypes.data % 64 + offset
+    out = buffer[start:start + a.nbytes].view(a.dtype).reshape(a.shape)
+    out[...] = a
+    assert out.ctypes.data % 64 == offset
+    return out
+
+
+def test_kernel_does_not_depend_on_the_inputs_alignment(bridge_inputs: tuple) -> None:
+    # Every float64 alignment modulo 64 bytes (an AVX-512 register), bitwise the same result.
+    refs, noise, columns = bridge_inputs
+    results = {_bridge_paths(copy_at_offset(refs, offset), copy_at_offset(noise, offset),
+                             columns, 0.2, 1 / 6, 2).tobytes()
+               for offset in range(0, 64, 8)}
+    assert len(results) == 1
+
+
+def test_kernel_sums_are_vectorised_but_never_reassociated(bridge_inputs: tuple) -> None:
+    # What makes the order independent of the scratch arrays' alignment too: without
+    # ``reassoc`` LLVM must add in the written order, which the lanes make vectorisable.
+    options = {k: v for k, v in _bridge_paths.targetoptions.items()
+               if k not in ("cache", "parallel", "nopython")}
+    assert "reassoc" not in options["fastmath"] and options["fastmath"] is not True
+    serial = numba.njit(**options)(_bridge_paths.py_func)   # uncached, so its IR can be read
+    refs, noise, columns = bridge_inputs
+    np.testing.assert_array_equal(serial(refs, noise, columns, 0.2, 1 / 6, 2),
+                                  _bridge_paths(refs, noise, columns, 0.2, 1 / 6, 2))
+    ir = serial.inspect_llvm(serial.signatures[0])
+    assert not re.search(r"\b(reassoc|fast)\b", ir)
+    assert re.search(r"= fadd [a-z ]*<\d+ x float>", ir)   # the lane sums run as vectors
+
+
+def test_same_samples_in_another_process(fitted: SBTS, ar1_windows: np.ndarray,
+                                         tmp_path: Path) -> None:
+    # A fresh interpreter with one numba thread: other allocations, other thread count.
+    windows, out = tmp_path / "windows.npy", tmp_path / "sample.npy"
+    np.save(windows, ar1_windows)
+    script = ("import numpy as np; from synthvol.generators.sbts import SBTS; "
+              "g = SBTS(seed=3, bandwidth=0.03, n_substeps=100, markov_order=1); "
+              f"g.fit(np.load({str(windows)!r})); np.save({str(out)!r}, g.sample(6))")
+    env = {**os.environ, "NUMBA_NUM_THREADS": "1",
+           "PYTHONPATH": str(Path(synthvol.__file__).parents[1])}
+    subprocess.run([sys.executable, "-c", script], check=True, env=env, timeout=300)
+    assert np.load(out).tobytes() == fitted.sample(6).tobytes()
