@@ -63,10 +63,13 @@ _LOWEST = float(np.finfo(np.float32).min)
 
 
 # Every fast-math flag but ``reassoc``: LLVM may not reorder a sum, so every sum is added in
-# the order written here (a compiler-vectorised reassociated sum's order may follow the
-# vector width or the data's alignment: the samples then differed between processes, found
-# by the SLURM-vs-local comparison). The sums over references vectorise all the same,
-# because they are written as element-wise loops over lanes (see :func:`_bridge_paths`).
+# the order written here. With ``reassoc`` the samples differed between processes (found by
+# the SLURM-vs-local comparison, and by ``test_same_samples_in_another_process``): LLVM's
+# vectorised loops are guarded by run-time checks on where the arrays lie, the scalar
+# fallback and the vector loop then add a reassociated sum in different orders, and which
+# one runs depends on the allocator (the likely cause). The sums over references vectorise
+# all the same, because they are written as element-wise loops over lanes (see
+# :func:`_bridge_paths`), which give the same result on either path.
 _FASTMATH_KEEP_SUM_ORDER = {"nnan", "ninf", "nsz", "arcp", "contract", "afn"}
 
 
