@@ -6,7 +6,9 @@ without running anything and writes one DVC stage per job:
 - ``cmd``: Snakemake rerunning that one job (``--allowed-rules <rule> --force <output>``);
 - ``deps``: the job's inputs, its script, and every ``synthvol`` module the script imports,
   transitively (found by parsing the package's sources; a registry entry named by one of the
-  job's wildcards, e.g. ``generator=sbts``, adds that entry's module);
+  job's wildcards, e.g. ``generator=sbts``, adds that entry's module), and the package data
+  files those modules read (:func:`package_data`: e.g. the forecast tables in
+  ``forecast/data/*.csv``);
 - ``params``: the params.yaml keys the rule declares through ``reads(...)`` (see
   ``workflow/rules/common.smk``), with wildcards filled in, keys absent from params.yaml left
   out; a rule that reads every key (``reads(x=EVERY_KEY)``, the report) tracks the whole
@@ -131,6 +133,28 @@ def script_modules(script: Path, extra: Iterable[str] = (), src: Path = REPO_ROO
     return sorted(seen)
 
 
+def package_data(src: Path = REPO_ROOT / "src") -> dict[str, list[str]]:
+    """Package module -> the package data files it reads (repository-relative paths).
+
+    A data file is a file under the module's package folder that is not Python source; the
+    module reads it when its file name is one of the module's string literals (``TABLE =
+    "dubrova_table_4_1.csv"`` opened through ``importlib.resources``, or
+    ``Path(__file__).with_name("stochvol_svsample.R")``).
+    """
+    out = {}
+    for module, path in _module_files(src).items():
+        folder = path.parent
+        names = {node.value.rsplit("/", 1)[-1]
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path)))
+                 if isinstance(node, ast.Constant) and isinstance(node.value, str)}
+        files = sorted(f.relative_to(src.parent).as_posix() for f in folder.rglob("*")
+                       if f.is_file() and f.name in names and f.suffix not in (".py", ".pyc")
+                       and "__pycache__" not in f.parts)
+        if files:
+            out[module] = files
+    return out
+
+
 def module_path(module: str, src: Path = REPO_ROOT / "src") -> str:
     """The repository-relative source file of a package module."""
     path = _module_files(src)[module]
@@ -197,13 +221,16 @@ def _wildcard_modules(spec: JobSpec) -> list[str]:
 
 
 def stage_of(spec: JobSpec, params: Mapping[str, Any], repo: Path = REPO_ROOT,
-             graph: Mapping[str, set[str]] | None = None) -> dict[str, Any]:
+             graph: Mapping[str, set[str]] | None = None,
+             data: Mapping[str, list[str]] | None = None) -> dict[str, Any]:
     """The DVC stage rerunning one job."""
+    data = package_data(repo / "src") if data is None else data
     deps = list(spec.inputs)
     if spec.script:
         deps.append(spec.script)
         modules = script_modules(repo / spec.script, _wildcard_modules(spec), repo / "src", graph)
         deps.extend(module_path(m, repo / "src") for m in modules)
+        deps.extend(file for m in modules for file in data.get(m, ()))
     stage: dict[str, Any] = {
         "cmd": f"snakemake --cores all --allowed-rules {spec.rule} --force {spec.outputs[0]}",
     }
@@ -222,12 +249,12 @@ def stage_of(spec: JobSpec, params: Mapping[str, Any], repo: Path = REPO_ROOT,
 def dvc_yaml(specs: Sequence[JobSpec], params: Mapping[str, Any],
              repo: Path = REPO_ROOT) -> str:
     """The text of dvc.yaml for these jobs."""
-    graph = import_graph(repo / "src")
+    graph, data = import_graph(repo / "src"), package_data(repo / "src")
     stages = {}
     for spec in specs:
         if spec.stage in stages:
             raise ValueError(f"two jobs map to the DVC stage name {spec.stage!r}")
-        stages[spec.stage] = stage_of(spec, params, repo, graph)
+        stages[spec.stage] = stage_of(spec, params, repo, graph, data)
     outputs = [out for spec in specs for out in spec.outputs]
     document = {
         "stages": stages,

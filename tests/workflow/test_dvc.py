@@ -175,8 +175,32 @@ def test_committed_dvc_yaml_is_fresh_and_complete() -> None:
     assert "src/synthvol/generators/sbts.py" in stages["train_generator-sbts"]["deps"]
     assert "src/synthvol/generators/timegan.py" not in stages["train_generator-sbts"]["deps"]
     assert "src/synthvol/baselines/hurst.py" in stages["fit_fbm"]["deps"]
+    for table in ("dubrova_table_4_1.csv", "durbin_watson_5pct.csv", "rs_critical_dhp1954.csv"):
+        assert f"src/synthvol/forecast/data/{table}" in stages["forecast_models"]["deps"]
     # The report hashes the whole config into its provenance block: it tracks all of params.yaml.
     assert stages["report"]["params"] == [{"params.yaml": None}]
+
+
+def test_package_data_a_module_names_becomes_a_dep_of_its_stages(tmp_path: Path) -> None:
+    """A data file in a module's package is a dep exactly where the module names it."""
+    part = tmp_path / "src" / "synthvol" / "part"
+    (part / "data").mkdir(parents=True)
+    (tmp_path / "src" / "synthvol" / "__init__.py").write_text("")
+    (part / "__init__.py").write_text("")
+    (part / "tables.py").write_text('TABLE = "table.csv"\n'
+                                    'def read():\n    return open(f"data/{TABLE}")\n')
+    (part / "other.py").write_text('"""No data here: table.csv is only named in prose."""\n')
+    (part / "data" / "table.csv").write_text("a,b\n1,2\n")
+    (part / "data" / "unused.csv").write_text("a\n1\n")
+    script = tmp_path / "workflow" / "scripts" / "job.py"
+    script.parent.mkdir(parents=True)
+    script.write_text("from synthvol.part import tables\n")
+    assert dvcgen.package_data(tmp_path / "src") == {
+        "synthvol.part.tables": ["src/synthvol/part/data/table.csv"]}
+    spec = dvcgen.JobSpec("job", (), (), ("out.txt",), "workflow/scripts/job.py", ())
+    deps = dvcgen.stage_of(spec, {}, tmp_path)["deps"]
+    assert "src/synthvol/part/data/table.csv" in deps
+    assert "src/synthvol/part/data/unused.csv" not in deps
 
 
 def test_parsing_the_workflow_imports_neither_torch_nor_numba() -> None:
