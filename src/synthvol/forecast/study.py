@@ -189,7 +189,7 @@ def write_kstar(kstar: Mapping[str, Any], output: str) -> pd.DataFrame:
     n_values = range(int(kstar["n_min"]), int(kstar["n_max"]) + 1)
     horizons = range(1, int(kstar["horizon_max"]) + 1)
     table = pd.concat([kstar_table(trend, n_values, horizons, float(kstar["confidence"]),
-                                   kstar.get("t_decimals")) for trend in kstar["trends"]],
+                                   kstar["t_decimals"]) for trend in kstar["trends"]],
                       ignore_index=True)
     write_csv(table, output)
     return table

@@ -139,7 +139,7 @@ def _positive(name: str, value: float) -> None:
 class TimeGAN(Generator):
     """TimeGAN with the reference code's three training phases and losses.
 
-    Parameters
+    Parameters (no defaults: the study's are ``generators.models.timegan`` in params.yaml)
     ----------
     seed : int
         Seeds network initialisation, mini-batches and noise.
@@ -164,9 +164,9 @@ class TimeGAN(Generator):
 
     name = "timegan"
 
-    def __init__(self, seed: int, device: str = "cpu", hidden_dim: int = 24, num_layers: int = 3,
-                 iterations: int = 150, batch_size: int = 128, learning_rate: float = 1e-3,
-                 gamma: float = 1.0, budget: str = "cpu") -> None:
+    def __init__(self, seed: int, device: str = "cpu", *, hidden_dim: int, num_layers: int,
+                 iterations: int, batch_size: int, learning_rate: float, gamma: float,
+                 budget: str) -> None:
         if budget not in BUDGETS:
             raise ConfigError(f"generators.models.timegan.budget must be cpu or reference, "
                               f"got {budget!r}")
