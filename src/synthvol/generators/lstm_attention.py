@@ -12,7 +12,7 @@ Differences from the notebook, named here and in the report:
   neighbouring windows overlap by ``length − 1`` steps (gaps between hold-out blocks are
   allowed) and raises otherwise, since a split of shuffled windows would put windows that
   share returns on both sides;
-* default size hidden 32 × 2 layers instead of 512 × 4 (about 53 k instead of 26 M
+* params.yaml's size, hidden 32 × 2 layers, instead of 512 × 4 (about 53 k instead of 26 M
   parameters), so it trains in minutes on a 2-core CPU;
 * the noisy prediction is what is fed back (the notebook emits the noisy value but feeds
   back the clean one, which makes the path collapse onto its deterministic fixed point);
