@@ -34,6 +34,8 @@ OTHER_COMPONENTS = {
     "synthvol.sv.model:Priors": "sv.prior",
     "synthvol.sv.model:StochvolPriors": "sv.prior.stochvol",
     "synthvol.sv.model:Tuning": "sv.tuning",
+    "synthvol.evaluation.scores:ScoreSettings": "evaluation.scores",
+    "synthvol.forecast.adequacy:adequacy_table": "forecast",
 }
 COMPONENTS = {
     **{f"{kind}:{name}": (entry.target, _section(kind, name))

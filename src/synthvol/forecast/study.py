@@ -93,8 +93,9 @@ def run_models(prices_path: str, params: Mapping[str, Any], outputs: Mapping[str
         forecasts.append(frame)
         residuals = fit.residuals[np.isfinite(fit.residuals)]
         table = adequacy_table(residuals, fit.design, fit.autoregressive,
-                               float(params["randomness_level"]), float(params["alpha"]),
-                               int(params["ljung_box_lags"]))
+                               randomness_level=float(params["randomness_level"]),
+                               alpha=float(params["alpha"]),
+                               ljung_box_lags=int(params["ljung_box_lags"]))
         table.insert(0, "model", name)
         adequacy.append(table)
         progress.update(step, residual_std=fit.residual_std)
