@@ -59,19 +59,31 @@ class ChainRun:
     draws: dict[str, np.ndarray]
 
 
+def study_sv() -> dict:
+    """params.yaml's ``sv`` section, as plain YAML: the worker may import an older package."""
+    import yaml
+
+    return yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))["sv"]
+
+
+def priors(family: str):
+    """The study's priors (``sv.prior``) of ``family``: paper or stochvol."""
+    from synthvol.sv.model import priors_from_params
+
+    return priors_from_params({**study_sv()["prior"], "family": family})
+
+
 def project_run(y: np.ndarray, scheme: str, family: str, burnin: int, draws: int,
                 seed: int) -> ChainRun:
     """One chain of the project's ``scheme``: sampler seconds and the kept draws."""
-    from synthvol.sv.model import Priors
+    from synthvol.sv.model import Tuning
     from synthvol.sv.samplers import run_sampler
 
-    if family == "stochvol":
-        from synthvol.sv.model import StochvolPriors
-        priors = StochvolPriors()
-    else:
-        priors = Priors()
+    sv = study_sv()
     inits = np.array([[0.0, 0.9, 0.09]])
-    result = run_sampler(y, scheme, priors, inits, burnin, draws, seed)
+    result = run_sampler(y, scheme, priors(family), inits, burnin, draws, seed,
+                         state_index=None, tuning=Tuning(**sv["tuning"]),
+                         log_offset=float(sv["log_offset"]))
     return ChainRun(result.seconds,
                     {"mu": result.params["mu"][0], "phi": result.params["phi"][0],
                      "sigma": np.sqrt(result.params["tau2"][0]),
@@ -113,7 +125,7 @@ def side_by_side(sizes, schemes, rounds, burnin, draws, r_libs, log) -> pd.DataF
         for n in sizes:
             y = simulated_series(n, 1)
             if not why_not:
-                run = run_stochvol(y, burnin, draws, r + 1, r_libs=r_libs)
+                run = run_stochvol(y, burnin, draws, r + 1, priors("stochvol"), r_libs=r_libs)
                 version = run.version
                 theirs.setdefault(n, []).append(run)
                 log(f"round {r + 1} n={n} stochvol: {sweeps / run.seconds:,.0f} sweeps/s")

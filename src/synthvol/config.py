@@ -11,6 +11,7 @@ in dotted form (``sv.n_seeds``) on one line.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -172,3 +173,24 @@ def load_params(path: str | Path = REPO_ROOT / "params.yaml",
         params = deep_merge(params, overrides)
     validate_params(params)
     return params
+
+
+@functools.cache
+def _shipped_params() -> dict[str, Any]:
+    return load_params()
+
+
+def study_defaults(key: str) -> Any:
+    """A copy of the value at dotted ``key`` of the shipped params.yaml, validated.
+
+    The components take their study hyper-parameters without defaults (params.yaml is their
+    one source); tests and benchmarks that build a component outside the workflow take its
+    values from here, e.g. ``SBTS(seed=1, **study_defaults("generators.models.sbts"))``.
+    """
+    value = dotted_value(_shipped_params(), key, _MISSING)
+    if value is _MISSING:
+        raise ConfigError(f"params.yaml has no key '{key}'")
+    return copy.deepcopy(value)
+
+
+_MISSING = object()

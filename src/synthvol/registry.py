@@ -8,7 +8,8 @@ numba-compiled code. The schema's enums (``x-registry: <kind>`` in
 come from here.
 
 Adding a component = its module + one entry here (+ its tests, and its hyper-parameters in
-the part's schema and params.yaml where it has any).
+the part's schema and params.yaml where it has any: params.yaml is their one source, the
+component's signature states none of their defaults).
 """
 
 from __future__ import annotations
@@ -28,8 +29,7 @@ class Entry:
     """A registered component: where it lives and, for generators, whether it draws long paths.
 
     ``long_paths`` is ``True``/``False``, or the name of a hyper-parameter that must not be
-    null for the component to draw paths longer than a window (SBTS: ``markov_order``; left
-    out of params.yaml, the class's non-null default applies).
+    null for the component to draw paths longer than a window (SBTS: ``markov_order``).
     """
 
     target: str
@@ -119,8 +119,7 @@ def long_path_generators(generators: Mapping[str, Any]) -> list[str]:
     for name in generators["enabled"]:
         long_paths = GENERATORS[name].long_paths
         if isinstance(long_paths, str):
-            hyper = (generators.get("models") or {}).get(name) or {}
-            long_paths = hyper.get(long_paths, True) is not None
+            long_paths = generators["models"][name][long_paths] is not None
         if long_paths:
             out.append(name)
     return out
@@ -144,7 +143,7 @@ def sv_with_setting(study: Mapping[str, Any], setting: str,
     What one SV chunk reads: its own setting, so adding a setting reruns no other chunk.
     """
     own = {key: [value] for key, value in sv_settings(sv)[setting].items()}
-    return {**study, "truth": {**study.get("truth", {}), **own}}
+    return {**study, "truth": {**study["truth"], **own}}
 
 
 def sv_n_chunks(sv: Mapping[str, Any]) -> int:

@@ -30,6 +30,10 @@ from synthvol.errors import ConfigError, SynthvolError
 from synthvol.io import remove_stale_temporaries
 from synthvol.progress import configure_logging, get_logger
 
+#: The declared key that reads the whole config (the report's params hash); its DVC stage
+#: tracks every key of params.yaml.
+EVERY_KEY = "*"
+
 
 class Derived:
     """A params value ``function(values, wildcards)`` computed from the declared ``keys``."""
@@ -45,7 +49,8 @@ class ParamReader:
     Each keyword is a params name and its dotted key(s): one key gives that value, a list
     gives a mapping of those keys under their common first component, ``{wildcard}`` in a
     key resolves per job, :class:`Derived` computes the value from the keys' values and the
-    job's wildcards. A key absent from the config gives None. The returned mapping also holds
+    job's wildcards, :data:`EVERY_KEY` gives the whole config. A key absent from the config
+    gives None. The returned mapping also holds
     ``dvc_params``: the tuple of declared keys, which becomes the DVC stage's ``params``.
     """
 
@@ -53,8 +58,8 @@ class ParamReader:
         self.config = config
 
     def value(self, key: str) -> Any:
-        """The value of dotted ``key`` in the config (None when absent)."""
-        return dotted_value(self.config, key)
+        """The value of dotted ``key`` in the config (None when absent; all of it for ``*``)."""
+        return dict(self.config) if key == EVERY_KEY else dotted_value(self.config, key)
 
     def values(self, keys: Sequence[str]) -> Any:
         """One key's value, or the mapping of several keys under their common first part."""

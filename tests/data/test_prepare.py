@@ -6,8 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthvol.data.prepare import MinMaxScaler, prepare_series, sliding_windows
+from synthvol.config import study_defaults
+from synthvol.data.prepare import MinMaxScaler, prepare_series, series_options, sliding_windows
 from synthvol.errors import DataError
+
+#: params.yaml's window stride, period and feature range.
+SERIES = series_options(study_defaults("data"))
 
 
 def _prices(n: int = 300) -> pd.DataFrame:
@@ -17,7 +21,8 @@ def _prices(n: int = 300) -> pd.DataFrame:
 
 
 def test_split_is_chronological_and_windows_stay_in_train() -> None:
-    prepared = prepare_series(_prices(), test_fraction=0.2, window_length=20)
+    prepared = prepare_series(_prices(), test_fraction=0.2, window_length=20, holdout=None,
+                              seed=None, **SERIES)
     assert len(prepared.train) + len(prepared.test) == 299
     assert len(prepared.test) == round(299 * 0.2)
     assert prepared.train["date"].max() < prepared.test["date"].min()
@@ -28,7 +33,7 @@ def test_split_is_chronological_and_windows_stay_in_train() -> None:
 
 def test_log_returns_match_prices() -> None:
     prices = _prices()
-    prepared = prepare_series(prices, 0.2, 20)
+    prepared = prepare_series(prices, 0.2, 20, holdout=None, seed=None, **SERIES)
     expected = np.log(prices["price"].to_numpy()[1:] / prices["price"].to_numpy()[:-1])
     np.testing.assert_allclose(prepared.returns["return"], expected, rtol=0, atol=1e-14)
 
@@ -46,7 +51,7 @@ def test_stride_and_too_short() -> None:
     windows = sliding_windows(np.arange(10.0), 4, stride=3)
     np.testing.assert_array_equal(windows[:, 0], [0, 3, 6])
     with pytest.raises(DataError, match="the study needs at least"):
-        prepare_series(_prices(40), 0.2, 60)
+        prepare_series(_prices(40), 0.2, 60, holdout=None, seed=None, **SERIES)
 
 
 def test_constant_series_cannot_be_scaled() -> None:

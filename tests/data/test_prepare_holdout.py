@@ -6,13 +6,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synthvol.config import study_defaults
 from synthvol.data.prepare import (
     BlockHoldout,
     holdout_mask,
     prepare_series,
+    series_options,
     side_window_starts,
 )
-from synthvol.errors import DataError
+from synthvol.errors import ConfigError, DataError
+
+#: params.yaml's window stride, period and feature range.
+SERIES = series_options(study_defaults("data"))
 
 
 def _prices(n: int = 1200) -> pd.DataFrame:
@@ -45,7 +50,8 @@ def test_windows_never_straddle_a_boundary() -> None:
 
 
 def test_prepared_windows_come_from_their_own_blocks() -> None:
-    prepared = prepare_series(_prices(), 0.2, 30, holdout=BlockHoldout(100, 0.25), seed=3)
+    prepared = prepare_series(_prices(), 0.2, 30, holdout=BlockHoldout(100, 0.25), seed=3,
+                              **SERIES)
     returns = prepared.train["return"].to_numpy()
     held = prepared.heldout
     raw = prepared.scaler.inverse_transform(prepared.windows)
@@ -63,14 +69,16 @@ def test_prepared_windows_come_from_their_own_blocks() -> None:
 
 
 def test_no_holdout_keeps_every_window() -> None:
-    prepared = prepare_series(_prices(300), 0.2, 20)
+    prepared = prepare_series(_prices(300), 0.2, 20, holdout=None, seed=None, **SERIES)
     assert prepared.windows.shape[0] == len(prepared.train) - 19
     assert prepared.heldout_windows.shape == (0, 20)
 
 
 def test_bad_holdout_parameters_are_named() -> None:
     with pytest.raises(DataError, match="block_length"):
-        prepare_series(_prices(), 0.2, 60, holdout=BlockHoldout(40, 0.2), seed=1)
+        prepare_series(_prices(), 0.2, 60, holdout=BlockHoldout(40, 0.2), seed=1, **SERIES)
+    with pytest.raises(ConfigError, match="needs the study's seed"):
+        prepare_series(_prices(), 0.2, 20, holdout=BlockHoldout(100, 0.2), seed=None, **SERIES)
     with pytest.raises(DataError, match="share"):
         BlockHoldout(100, 1.0)
     with pytest.raises(DataError, match="at least 2"):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 
+from synthvol.config import study_defaults
 from synthvol.data.prepare import BlockHoldout, holdout_mask, side_window_starts
 from synthvol.errors import DataError
 from synthvol.evaluation.memorisation import (
@@ -98,8 +99,9 @@ def test_copies_score_no_better_on_held_out_windows_than_real_train():
     windows = np.lib.stride_tricks.sliding_window_view(series, L)
     train, heldout = windows[train_starts], windows[held_starts]
     copies = train[np.random.default_rng(8).integers(0, len(train), len(train))]
-    settings = ScoreSettings(n_runs=3, hidden_dim=4, discriminative_iterations=150,
-                             batch_size=64, learning_rate=0.01, head="linear")
+    settings = ScoreSettings(**study_defaults("evaluation.stocks.scores") | dict(
+        n_runs=3, hidden_dim=4, discriminative_iterations=150, batch_size=64,
+        learning_rate=0.01, head="linear"))
 
     def heldout_score(source, name):
         return repeat_score(lambda s: discriminative_score(heldout, source, settings, s),

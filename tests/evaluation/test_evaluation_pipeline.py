@@ -11,13 +11,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synthvol.data.prepare import BlockHoldout, prepare_series, windows_frame
+from synthvol.config import study_defaults
+from synthvol.data.prepare import BlockHoldout, prepare_series, series_options, windows_frame
 from synthvol.errors import DataError
 from synthvol.evaluation.compare import compare_sources, write_copy_floor, write_source_scores
 from synthvol.evaluation.report import FLOOR_ID, SCORES_ID, TITLE, write_section
 from synthvol.evaluation.sources import RealData, synthetic_sources
 from synthvol.io import write_json, write_parquet
 from synthvol.samples import samples_frame
+
+#: params.yaml's window stride, period and feature range.
+SERIES = series_options(study_defaults("data"))
 
 L = 20
 EVALUATION = {"acf_lags": 5, "clustering_lags": 3, "tail_fraction": 0.1, "aggregation_steps": 2,
@@ -39,7 +43,7 @@ def study(tmp_path: Path) -> dict[str, object]:
     prices = 100 * np.exp(np.cumsum(returns))
     dates = pd.bdate_range("2020-01-01", periods=521)
     prepared = prepare_series(pd.DataFrame({"date": dates, "price": np.r_[100.0, prices]}),
-                              120 / 520, L, holdout=BlockHoldout(50, 0.25), seed=4)
+                              120 / 520, L, holdout=BlockHoldout(50, 0.25), seed=4, **SERIES)
     paths = {"train": tmp_path / "train.parquet", "test": tmp_path / "test.parquet",
              "scaler": tmp_path / "scaler.json", "windows": tmp_path / "windows.parquet",
              "heldout": tmp_path / "heldout.parquet"}

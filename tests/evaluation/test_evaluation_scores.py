@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 import torch
 
+from synthvol.config import study_defaults
 from synthvol.errors import ConfigError, DataError
 from synthvol.evaluation.scores import (
     ScoreSettings,
@@ -22,9 +23,12 @@ from synthvol.evaluation.scores import (
 
 torch.set_num_threads(1)
 
-SMALL = ScoreSettings(n_runs=1, hidden_dim=4, num_layers=1, discriminative_iterations=200,
-                      predictive_iterations=200, batch_size=64, learning_rate=0.01,
-                      head="linear")
+#: The reference protocol's score settings (TimeGAN's), from params.yaml.
+REFERENCE = study_defaults("evaluation.stocks.scores")
+SMALL = ScoreSettings(**REFERENCE | dict(n_runs=1, hidden_dim=4, num_layers=1,
+                                         discriminative_iterations=200,
+                                         predictive_iterations=200, batch_size=64,
+                                         learning_rate=0.01, head="linear"))
 
 
 def ar1_windows(n: int, length: int, seed: int, phi: float = 0.8,
@@ -58,8 +62,9 @@ def test_predictive_score_of_real_on_itself_beats_noise():
 
 def test_scores_are_reproducible_from_the_seed():
     real, other = ar1_windows(300, 10, seed=6), ar1_windows(300, 10, seed=7, phi=0.2)
-    fast = ScoreSettings(n_runs=2, hidden_dim=3, discriminative_iterations=20,
-                         predictive_iterations=20, batch_size=32, head="linear")
+    fast = ScoreSettings(**REFERENCE | dict(n_runs=2, hidden_dim=3, discriminative_iterations=20,
+                                            predictive_iterations=20, batch_size=32,
+                                            head="linear"))
     assert discriminative_score(real, other, fast, 5) == discriminative_score(real, other, fast, 5)
     a = repeat_score(lambda s: predictive_score(real, other, fast, s), 2, 99, "test")
     b = repeat_score(lambda s: predictive_score(real, other, fast, s), 2, 99, "test")
@@ -120,8 +125,10 @@ def test_one_step_forecasts_use_only_the_preceding_context():
 
 def test_settings_reject_unknown_keys_and_bad_values():
     with pytest.raises(ConfigError, match="iterations_d"):
-        ScoreSettings.from_mapping({"iterations_d": 3})
+        ScoreSettings.from_mapping({**REFERENCE, "iterations_d": 3})
+    with pytest.raises(ConfigError, match="missing scores parameter.*: head"):
+        ScoreSettings.from_mapping({k: v for k, v in REFERENCE.items() if k != "head"})
     with pytest.raises(ConfigError, match="head"):
-        ScoreSettings(head="tanh")
+        ScoreSettings(**REFERENCE | {"head": "tanh"})
     with pytest.raises(DataError, match="differ"):
         discriminative_score(np.zeros((10, 5)), np.zeros((10, 6)), SMALL, 0)

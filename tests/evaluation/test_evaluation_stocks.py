@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import torch
 
+from synthvol.config import study_defaults
 from synthvol.data.prepare import BlockHoldout
 from synthvol.errors import ConfigError, DataError
 from synthvol.evaluation.scores import ScoreSettings
@@ -99,8 +100,9 @@ def test_hyper_parameters_merge_benchmark_overrides():
 
 def test_benchmark_code_path_with_stand_ins():
     windows = stocks_windows(load_stocks(DATA)[:900, :3], 8, BlockHoldout(100, 0.3), seed=2)
-    settings = ScoreSettings(n_runs=2, hidden_dim=4, discriminative_iterations=150,
-                             predictive_iterations=60, batch_size=64, learning_rate=0.01)
+    settings = ScoreSettings(**study_defaults("evaluation.stocks.scores") | dict(
+        n_runs=2, hidden_dim=4, discriminative_iterations=150, predictive_iterations=60,
+        batch_size=64, learning_rate=0.01))
 
     def factory(name, seed, device, **hyper):
         return StandIn(seed=seed, device=device, **hyper)

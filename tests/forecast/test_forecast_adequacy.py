@@ -31,6 +31,8 @@ from synthvol.forecast.durbin_watson import (
 from synthvol.seeds import rng
 
 SEED = 20150601
+#: The levels the expected decisions below assume (the textbook's, as params.yaml's).
+LEVELS = {"randomness_level": 0.95, "alpha": 0.05, "ljung_box_lags": 12}
 
 # Dubrova's Table 4.2 (5% bounds, n = 15..36) as printed, with two evident misprints
 # corrected: n = 22, k' = 1, d1 printed "1,"4" (1.24) and n = 34, k' = 1, d1 printed 1.49
@@ -75,13 +77,13 @@ def test_turning_points_moments_match_white_noise():
 def test_turning_points_decisions():
     gen = rng(SEED, "forecast-test", "tp-decision")
     noise = gen.normal(size=60)
-    result = turning_points_test(noise)
+    result = turning_points_test(noise, level=0.95)
     assert result.threshold == int(np.floor(2 * 58 / 3 - 1.96 * np.sqrt((16 * 60 - 29) / 90)))
     assert result.decision.startswith("accept")
     trend = np.cumsum(np.abs(gen.normal(size=60)))  # monotone: no turning points
-    assert turning_points_test(np.sin(np.arange(60) / 6.0) + 0.01 * noise
+    assert turning_points_test(np.sin(np.arange(60) / 6.0) + 0.01 * noise, level=0.95
                                ).decision.startswith("reject")
-    assert turning_points_test(trend).decision.startswith("reject")
+    assert turning_points_test(trend, level=0.95).decision.startswith("reject")
 
 
 # ---------------------------------------------------------------- normality
@@ -146,23 +148,23 @@ def test_rs_table_matches_simulation(n):
 
 def test_rs_criterion_accepts_normal_and_rejects_heavy_tails():
     gen = rng(SEED, "forecast-test", "rs-criterion")
-    normal = [rs_criterion_test(gen.normal(size=50)).decision for _ in range(400)]
-    heavy = [rs_criterion_test(gen.standard_t(2, size=50)).decision for _ in range(200)]
+    normal = [rs_criterion_test(gen.normal(size=50), alpha=0.05).decision for _ in range(400)]
+    heavy = [rs_criterion_test(gen.standard_t(2, size=50), alpha=0.05).decision for _ in range(200)]
     assert np.mean([d.startswith("reject") for d in normal]) == pytest.approx(0.05, abs=0.03)
     assert np.mean([d.startswith("reject") for d in heavy]) > 0.5
     two_point = np.array([-1.0, 1.0] * 5)          # R/S at its minimum 2 sqrt(9/10)
-    result = rs_criterion_test(two_point)
+    result = rs_criterion_test(two_point, alpha=0.05)
     assert result.statistic == pytest.approx(2.0 / np.sqrt(10.0 / 9.0))
     assert (result.lower, result.upper) == (2.59, 3.777)
     assert result.decision.startswith("reject: not normal (range too narrow")
-    beyond = rs_criterion_test(gen.normal(size=1200))
+    beyond = rs_criterion_test(gen.normal(size=1200), alpha=0.05)
     assert beyond.decision.startswith("inconclusive") and np.isnan(beyond.lower)
 
 
 def test_jarque_bera_and_shapiro_wilk_in_the_table():
     gen = rng(SEED, "forecast-test", "jb")
     design = np.column_stack([np.ones(80), np.arange(80.0)])
-    table = adequacy_table(gen.exponential(size=80), design, autoregressive=False)
+    table = adequacy_table(gen.exponential(size=80), design, autoregressive=False, **LEVELS)
     decisions = dict(zip(table.test, table.decision))
     assert decisions["Jarque-Bera"].startswith("reject")
     assert decisions["Shapiro-Wilk"].startswith("reject")
@@ -267,6 +269,6 @@ def test_dw_refuses_autoregressive_models_and_ljung_box_works():
     design = np.ones((100, 1))
     with pytest.raises(SynthvolError, match="Ljung-Box"):
         durbin_watson_test(e, design, autoregressive=True)
-    assert ljung_box_test(e, 10).decision.startswith("reject")
-    table = adequacy_table(e, None, autoregressive=True)
+    assert ljung_box_test(e, 10, alpha=0.05).decision.startswith("reject")
+    table = adequacy_table(e, None, autoregressive=True, **LEVELS)
     assert table.test.iloc[-1] == "Ljung-Box (12 lags)"

@@ -11,8 +11,21 @@ import pytest
 import torch
 
 from synthvol import registry
-from synthvol.config import REPO_ROOT, load_params, load_yaml, validate_params
-from synthvol.data.prepare import MinMaxScaler, load_windows, prepare_series, windows_frame
+from synthvol.config import (
+    REPO_ROOT,
+    deep_merge,
+    load_params,
+    load_yaml,
+    study_defaults,
+    validate_params,
+)
+from synthvol.data.prepare import (
+    MinMaxScaler,
+    load_windows,
+    prepare_series,
+    series_options,
+    windows_frame,
+)
 from synthvol.errors import ConfigError
 from synthvol.generators import REGISTRY, load_generator
 from synthvol.generators.pipeline import (
@@ -26,9 +39,10 @@ from synthvol.samples import read_samples
 torch.set_num_threads(1)   # tiny networks: more threads only add contention
 
 SEED = 20150601
+SERIES = series_options(study_defaults("data"))
 WINDOW = 12
-#: Each generator at a size that trains in about a second.
-TINY = {
+#: Each generator at a size that trains in about a second (params.yaml's values otherwise).
+TINY = deep_merge(study_defaults("generators"), {
     "device": "cpu",
     "enabled": list(REGISTRY),
     "n_samples": 6,
@@ -42,7 +56,7 @@ TINY = {
         "lstm_attention": {"hidden_size": 4, "num_layers": 1, "num_heads": 2, "epochs": 2,
                            "batch_size": 32},
     },
-}
+})
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +66,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     r = np.random.default_rng(0)
     prices = pd.DataFrame({"date": pd.bdate_range("2020-01-01", periods=160),
                            "price": 100 * np.exp(np.cumsum(r.normal(0, 0.01, 160)))})
-    data = prepare_series(prices, 0.2, WINDOW)
+    data = prepare_series(prices, 0.2, WINDOW, holdout=None, seed=None, **SERIES)
     paths = {"windows": root / "windows.parquet", "scaler": root / "scaler.json",
              "summary": root / "summary.json"}
     write_parquet(windows_frame(data.windows, data.window_start), paths["windows"])
@@ -156,8 +170,7 @@ def test_params_and_quick_sizes_validate() -> None:
     assert params["generators"]["enabled"] == list(REGISTRY)
     load_params(overrides=load_yaml(REPO_ROOT / "config" / "quick.yaml"))
     for name, hyper in params["generators"]["models"].items():
-        assert build_generator(name, SEED, params["generators"]).hyper == {
-            **build_generator(name, SEED, {"models": {}}).hyper, **hyper}
+        assert build_generator(name, SEED, params["generators"]).hyper == hyper
 
 
 @pytest.mark.parametrize("override, key", [

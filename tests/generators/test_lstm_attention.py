@@ -6,8 +6,11 @@ import numpy as np
 import pytest
 import torch
 
+from synthvol.config import study_defaults
 from synthvol.errors import ConfigError, DataError
 from synthvol.generators.lstm_attention import LSTMAttention, chronological_split
+
+HYPER = study_defaults("generators.models.lstm_attention")
 
 torch.set_num_threads(1)   # tiny networks: more threads only add contention
 
@@ -24,7 +27,7 @@ def sine_windows() -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def fitted(sine_windows: np.ndarray) -> tuple[LSTMAttention, list[dict[str, float]]]:
-    model = LSTMAttention(seed=1, epochs=30, patience=30, noise_std=None, **SMALL)
+    model = LSTMAttention(seed=1, **HYPER | dict(epochs=30, patience=30, noise_std=None, **SMALL))
     return model, model.fit(sine_windows).history
 
 
@@ -45,19 +48,19 @@ def test_residual_noise_and_rolled_paths(fitted) -> None:
 
 
 def test_fixed_noise_std_is_used(sine_windows: np.ndarray) -> None:
-    model = LSTMAttention(seed=2, epochs=1, noise_std=0.05, **SMALL)
+    model = LSTMAttention(seed=2, **HYPER | dict(epochs=1, noise_std=0.05, **SMALL))
     model.fit(sine_windows)
     assert model.noise_std == 0.05
 
 
 def test_too_few_windows_for_the_chronological_split() -> None:
     with pytest.raises(DataError, match="chronological validation gap"):
-        LSTMAttention(seed=0, epochs=1, **SMALL).fit(np.zeros((20, 16)))
+        LSTMAttention(seed=0, **HYPER | dict(epochs=1, **SMALL)).fit(np.zeros((20, 16)))
 
 
 def test_heads_must_divide_the_width() -> None:
     with pytest.raises(ConfigError, match="num_heads"):
-        LSTMAttention(seed=0, hidden_size=5, num_heads=4)
+        LSTMAttention(seed=0, **HYPER | dict(hidden_size=5, num_heads=4))
 
 
 @pytest.mark.parametrize("n, length, fraction", [(200, 16, 0.25), (101, 5, 0.1), (60, 30, 0.2)])
@@ -77,5 +80,5 @@ def test_shuffled_windows_are_refused() -> None:
     windows = np.lib.stride_tricks.sliding_window_view(series, 16).copy()
     shuffled = windows[np.random.default_rng(2).permutation(len(windows))]
     with pytest.raises(DataError, match="time order"):
-        LSTMAttention(seed=0, epochs=1, **SMALL).fit(shuffled)
-    LSTMAttention(seed=0, epochs=1, **SMALL).fit(windows)      # in time order: accepted
+        LSTMAttention(seed=0, **HYPER | dict(epochs=1, **SMALL)).fit(shuffled)
+    LSTMAttention(seed=0, **HYPER | dict(epochs=1, **SMALL)).fit(windows)   # in time order: fine

@@ -3,13 +3,19 @@
 import numpy as np
 import pytest
 
+from synthvol.config import study_defaults
 from synthvol.errors import ConfigError, DataError
 from synthvol.seeds import rng
+from synthvol.sv import design
 from synthvol.sv.kernels import ffbs_draws
-from synthvol.sv.model import Priors, simulate_sv
+from synthvol.sv.model import priors_from_params, simulate_sv
 from synthvol.sv.samplers import run_sampler
 
 INITS = np.array([[-1.0, 0.6, 0.05], [1.0, 0.98, 0.8]])
+SV = study_defaults("sv")
+PRIORS = priors_from_params({**SV["prior"], "family": "paper"})
+#: The study's tuning and log offset; h_n kept.
+OPTIONS = {"state_index": None, **design.sampler_options(SV)}
 
 
 def rts_smoother(obs, obs_var, mu, phi, tau2, m0, c0):
@@ -57,7 +63,8 @@ def test_block_schemes_recover_parameters_on_long_series(scheme):
     # tau^2 within 40% for the mixtures and a factor 2 for III (its one-normal
     # approximation of log eps^2 is biased, the point of He & Wang's comparison).
     y, _ = simulate_sv(3000, -0.5, 0.95, 0.1, 0.0, rng(2015, "recover"))
-    result = run_sampler(y, scheme, Priors(), INITS, 1000, 1500, 99, state_index=[100, 3000])
+    result = run_sampler(y, scheme, PRIORS, INITS, 1000, 1500, 99,
+                         **OPTIONS | {"state_index": [100, 3000]})
     est = posterior_means(result)
     assert est["mu"] == pytest.approx(-0.5, abs=0.3)
     assert est["phi"] == pytest.approx(0.95, abs=0.03)
@@ -72,7 +79,7 @@ def test_single_site_schemes_recover_parameters_on_easier_setting(scheme):
     # Less persistent, noisier volatility (phi = 0.8, tau^2 = 0.5), where one-at-a-time
     # updates mix. Tolerances: mu within 0.25, phi within 0.08, tau^2 within 40%.
     y, _ = simulate_sv(2000, -0.5, 0.8, 0.5, 0.0, rng(2015, "recover-easy"))
-    result = run_sampler(y, scheme, Priors(), INITS, 2000, 2000, 7)
+    result = run_sampler(y, scheme, PRIORS, INITS, 2000, 2000, 7, **OPTIONS)
     est = posterior_means(result)
     assert est["mu"] == pytest.approx(-0.5, abs=0.25)
     assert est["phi"] == pytest.approx(0.8, abs=0.08)
@@ -84,8 +91,8 @@ def test_single_site_schemes_recover_parameters_on_easier_setting(scheme):
 def test_same_seed_same_draws_and_zero_returns_are_allowed():
     y, _ = simulate_sv(200, 0.0, 0.9, 0.2, 0.0, rng(1, "repeat"))
     y[::17] = 0.0
-    a = run_sampler(y, "IV", Priors(), INITS, 20, 50, 3)
-    b = run_sampler(y, "IV", Priors(), INITS, 20, 50, 3)
+    a = run_sampler(y, "IV", PRIORS, INITS, 20, 50, 3, **OPTIONS)
+    b = run_sampler(y, "IV", PRIORS, INITS, 20, 50, 3, **OPTIONS)
     np.testing.assert_array_equal(a.params["tau2"], b.params["tau2"])
     assert np.all(np.isfinite(a.params["mu"]))
 
@@ -93,10 +100,10 @@ def test_same_seed_same_draws_and_zero_returns_are_allowed():
 def test_bad_input_is_refused():
     y = np.ones(50)
     with pytest.raises(ConfigError, match="unknown scheme"):
-        run_sampler(y, "VI", Priors(), INITS, 1, 10, 0)
+        run_sampler(y, "VI", PRIORS, INITS, 1, 10, 0, **OPTIONS)
     with pytest.raises(ConfigError, match="sv.init"):
-        run_sampler(y, "I", Priors(), np.array([[0.0, 1.2, 0.1]]), 1, 10, 0)
+        run_sampler(y, "I", PRIORS, np.array([[0.0, 1.2, 0.1]]), 1, 10, 0, **OPTIONS)
     with pytest.raises(DataError, match="finite"):
-        run_sampler(np.array([0.1, np.nan, 0.2]), "I", Priors(), INITS, 1, 10, 0)
+        run_sampler(np.array([0.1, np.nan, 0.2]), "I", PRIORS, INITS, 1, 10, 0, **OPTIONS)
     with pytest.raises(ConfigError, match="state_index"):
-        run_sampler(y, "I", Priors(), INITS, 1, 10, 0, state_index=[51])
+        run_sampler(y, "I", PRIORS, INITS, 1, 10, 0, **OPTIONS | {"state_index": [51]})

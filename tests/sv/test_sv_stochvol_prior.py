@@ -13,19 +13,29 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from synthvol.config import study_defaults
 from synthvol.errors import ConfigError
+from synthvol.sv import design
 from synthvol.sv.diagnostics import effective_sample_size
 from synthvol.sv.model import Priors, StochvolPriors, priors_from_params
 from synthvol.sv.samplers import run_sampler
 
 DATA = Path(__file__).parent / "data"
 INITS = np.array([[-2.0, 0.5, 0.05], [0.0, 0.9, 0.2], [-1.0, 0.99, 0.5], [1.0, 0.7, 0.01]])
+SV = study_defaults("sv")
+OPTIONS = {"state_index": None, **design.sampler_options(SV)}
+
+
+def study_priors(family: str) -> Priors | StochvolPriors:
+    """The study's priors (params.yaml's ``sv.prior``) of ``family``."""
+    return priors_from_params({**SV["prior"], "family": family})
 
 
 def z_scores(scheme: str) -> pd.Series:
     y = pd.read_csv(DATA / "stochvol_reference_y.csv")["y"].to_numpy()
     reference = pd.read_csv(DATA / "stochvol_reference.csv").set_index("quantity")
-    result = run_sampler(y, scheme, StochvolPriors(), INITS, 1000, 10000, 2024)
+    result = run_sampler(y, scheme, study_priors("stochvol"), INITS, 1000, 10000, 2024,
+                         **OPTIONS)
     ours = {"mu": result.params["mu"], "phi": result.params["phi"],
             "sigma": np.sqrt(result.params["tau2"]), "h_n": result.states[:, :, 0]}
     z = {}
@@ -55,7 +65,7 @@ def test_paper_priors_give_a_different_posterior_for_sigma():
     # paper's IG(2.5, 0.025) prior on tau^2 the posterior of sigma moves far beyond MC error.
     y = pd.read_csv(DATA / "stochvol_reference_y.csv")["y"].to_numpy()
     reference = pd.read_csv(DATA / "stochvol_reference.csv").set_index("quantity")
-    result = run_sampler(y, "V", Priors(), INITS, 1000, 5000, 2024)
+    result = run_sampler(y, "V", study_priors("paper"), INITS, 1000, 5000, 2024, **OPTIONS)
     sigma = np.sqrt(result.params["tau2"])
     mcse = np.std(sigma, ddof=1) / np.sqrt(effective_sample_size(sigma))
     assert abs(sigma.mean() - reference.loc["sigma", "mean"]) > 8 * np.hypot(
@@ -66,9 +76,11 @@ def test_prior_family_is_read_and_checked():
     prior = {"family": "stochvol", "mu_mean": 0.0, "stochvol": {
         "mu_mean": 1.0, "mu_var": 4.0, "phi_a": 20.0, "phi_b": 1.5, "sigma2_scale": 0.5}}
     assert priors_from_params(prior) == StochvolPriors(1.0, 4.0, 20.0, 1.5, 0.5)
-    assert priors_from_params({"mu_mean": 1.0}) == Priors(mu_mean=1.0)
+    paper = {**SV["prior"], "family": "paper", "mu_mean": 1.0}
+    assert priors_from_params(paper) == Priors(**{k: v for k, v in paper.items()
+                                                  if k not in ("family", "stochvol")})
     with pytest.raises(ConfigError, match="sv.prior.family"):
-        priors_from_params({"family": "jeffreys"})
+        priors_from_params({**SV["prior"], "family": "jeffreys"})
 
 
 def test_missing_r_is_reported_not_guessed(monkeypatch):

@@ -61,6 +61,13 @@ def _value(params: dict, key: str) -> object:
     return params
 
 
+def _param_changed(params: dict, old: dict, key: str | dict) -> bool:
+    """Whether a stage's params entry differs: a dotted key, or ``{file: None}`` (all of it)."""
+    if isinstance(key, dict):
+        return params != old
+    return _value(params, key) != _value(old, key)
+
+
 def _edit(repo: Path, change: Callable[[dict], None]) -> tuple[set[str], dict]:
     """The stages that would rerun after ``change`` of params.yaml and ``make dvc``."""
     saved = {name: (repo / name).read_text() for name in ("params.yaml", "dvc.yaml")}
@@ -76,7 +83,7 @@ def _edit(repo: Path, change: Callable[[dict], None]) -> tuple[set[str], dict]:
             (repo / name).write_text(text)
     changed = {name for name, stage in stages.items()
                if before.get(name) != stage
-               or any(_value(params, k) != _value(old, k) for k in stage.get("params", []))}
+               or any(_param_changed(params, old, k) for k in stage.get("params", []))}
     return changed | _downstream(stages, changed), stages
 
 
@@ -168,6 +175,32 @@ def test_committed_dvc_yaml_is_fresh_and_complete() -> None:
     assert "src/synthvol/generators/sbts.py" in stages["train_generator-sbts"]["deps"]
     assert "src/synthvol/generators/timegan.py" not in stages["train_generator-sbts"]["deps"]
     assert "src/synthvol/baselines/hurst.py" in stages["fit_fbm"]["deps"]
+    for table in ("dubrova_table_4_1.csv", "durbin_watson_5pct.csv", "rs_critical_dhp1954.csv"):
+        assert f"src/synthvol/forecast/data/{table}" in stages["forecast_models"]["deps"]
+    # The report hashes the whole config into its provenance block: it tracks all of params.yaml.
+    assert stages["report"]["params"] == [{"params.yaml": None}]
+
+
+def test_package_data_a_module_names_becomes_a_dep_of_its_stages(tmp_path: Path) -> None:
+    """A data file in a module's package is a dep exactly where the module names it."""
+    part = tmp_path / "src" / "synthvol" / "part"
+    (part / "data").mkdir(parents=True)
+    (tmp_path / "src" / "synthvol" / "__init__.py").write_text("")
+    (part / "__init__.py").write_text("")
+    (part / "tables.py").write_text('TABLE = "table.csv"\n'
+                                    'def read():\n    return open(f"data/{TABLE}")\n')
+    (part / "other.py").write_text('"""No data here: table.csv is only named in prose."""\n')
+    (part / "data" / "table.csv").write_text("a,b\n1,2\n")
+    (part / "data" / "unused.csv").write_text("a\n1\n")
+    script = tmp_path / "workflow" / "scripts" / "job.py"
+    script.parent.mkdir(parents=True)
+    script.write_text("from synthvol.part import tables\n")
+    assert dvcgen.package_data(tmp_path / "src") == {
+        "synthvol.part.tables": ["src/synthvol/part/data/table.csv"]}
+    spec = dvcgen.JobSpec("job", (), (), ("out.txt",), "workflow/scripts/job.py", ())
+    deps = dvcgen.stage_of(spec, {}, tmp_path)["deps"]
+    assert "src/synthvol/part/data/table.csv" in deps
+    assert "src/synthvol/part/data/unused.csv" not in deps
 
 
 def test_parsing_the_workflow_imports_neither_torch_nor_numba() -> None:
@@ -180,7 +213,8 @@ def test_parsing_the_workflow_imports_neither_torch_nor_numba() -> None:
 @pytest.mark.slow
 def test_dvc_status_agrees(tmp_path: Path) -> None:
     """Placeholder outputs recorded by ``dvc commit``; after the AR edit ``dvc status`` names
-    exactly fit_ar, and every other stage of the expected set is downstream of it."""
+    exactly fit_ar and the report (which tracks every param), and every other stage of the
+    expected set is downstream of fit_ar."""
     repo = _copy_repo(tmp_path)
     for stage in _stages(repo).values():
         for out in stage["outs"]:
@@ -193,7 +227,7 @@ def test_dvc_status_agrees(tmp_path: Path) -> None:
     (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     _run([sys.executable, "-m", "synthvol.dvcgen", "--repo", str(repo)], repo)
     status = json.loads(_run(["dvc", "status", "--json"], repo))
-    assert set(status) == {"fit_ar"}
+    assert set(status) == {"fit_ar", "report"}
     assert {"fit_ar"} | _downstream(_stages(repo), {"fit_ar"}) == EXPECTED["baselines.ar.order"][1]
 
 

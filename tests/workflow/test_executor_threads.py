@@ -12,9 +12,12 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
-from synthvol.config import REPO_ROOT
-from synthvol.data.prepare import prepare_series, windows_frame
+from synthvol.config import REPO_ROOT, deep_merge, study_defaults
+from synthvol.data.prepare import prepare_series, series_options, windows_frame
 from synthvol.io import write_parquet
+
+#: params.yaml's window stride, period and feature range.
+SERIES = series_options(study_defaults("data"))
 
 SCRIPT = REPO_ROOT / "workflow/scripts/generators_train.py"
 
@@ -30,7 +33,8 @@ class _Named(list):
 def _train(tmp: Path, windows: Path, job_threads: int) -> tuple[bytes, dict]:
     out = tmp / f"job{job_threads}"
     out.mkdir()
-    generators = {"device": "cpu", "models": {"cvae": {"epochs": 3, "hidden_dim": 32}}}
+    generators = deep_merge(study_defaults("generators"),
+                            {"device": "cpu", "models": {"cvae": {"epochs": 3, "hidden_dim": 32}}})
     smk = SimpleNamespace(
         rule="train_generator", threads=job_threads, log=[str(out / "train.log")],
         wildcards=SimpleNamespace(generator="cvae"), input=_Named(windows=str(windows)),
@@ -45,7 +49,7 @@ def test_training_bytes_do_not_depend_on_job_threads(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     prices = pd.DataFrame({"date": pd.bdate_range("2010-01-01", periods=400),
                            "price": 100 * np.exp(np.cumsum(rng.normal(0, 0.01, 400)))})
-    prepared = prepare_series(prices, 0.2, 20)
+    prepared = prepare_series(prices, 0.2, 20, holdout=None, seed=None, **SERIES)
     windows = tmp_path / "windows.parquet"
     write_parquet(windows_frame(prepared.windows, prepared.window_start), windows)
     model_1, info_1 = _train(tmp_path, windows, 1)

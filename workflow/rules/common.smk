@@ -15,7 +15,9 @@
 #                                       component (here: {"n_seeds": ...});
 #   - keys may hold {wildcards}: "generators.models.{generator}" -> resolved per job;
 #   - derived(function, keys) -> function(mapping of the keys, wildcards): for a value narrowed
-#     to the job's wildcards (the SV chunk's own setting).
+#     to the job's wildcards (the SV chunk's own setting);
+#   - EVERY_KEY ("*")                -> the whole config (the report's params hash); its DVC
+#                                       stage then tracks every key of params.yaml.
 # (`reads` is synthvol.workflow.ParamReader bound to the config; `derived` its Derived.)
 # A key missing from the config gives None. `reads` adds one more params entry, `dvc_params`,
 # the tuple of keys; `make dvc` (synthvol.dvcgen) turns it into the DVC stage's `params`.
@@ -28,6 +30,7 @@
 # After changing rules or params: `make dvc` regenerates dvc.yaml (never edit it by hand).
 # ----------------------------------------------------------------------------------------
 from synthvol import registry
+from synthvol.workflow import EVERY_KEY
 from synthvol.workflow import Derived as derived
 from synthvol.workflow import ParamReader
 

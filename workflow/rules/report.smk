@@ -11,7 +11,7 @@ rule report:
     output:
         "results/report.html",
     params:
-        study=config,
+        **reads(study=EVERY_KEY),
         configfiles=configfiles_in_merge_order(
             workflow.configfiles, workflow.overwrite_configfiles
         ),

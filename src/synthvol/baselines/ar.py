@@ -70,8 +70,8 @@ class ARBaseline:
         return paths[:, p:]
 
 
-def fit_ar(returns: np.ndarray, order: int, select_by_aic: bool = False, max_order: int = 20,
-           trend: str = "c") -> ARBaseline:
+def fit_ar(returns: np.ndarray, *, order: int, select_by_aic: bool, max_order: int,
+           trend: str) -> ARBaseline:
     """Fit AR(``order``) by conditional least squares, or choose the order by AIC."""
     y = np.asarray(returns, dtype=np.float64)
     if select_by_aic:

@@ -94,13 +94,14 @@ class FBMBaseline:
                               self.sigma * np.sqrt(np.diag(cum_cov)), level)
 
 
-def fit_fbm(returns: np.ndarray, estimator: str = "dfa", hurst_series: str = "returns",
-            method: str = "davies-harte", history: int = 500) -> FBMBaseline:
-    """Estimate μ, σ and H from returns (H from ``returns`` or ``abs_returns``)."""
+def fit_fbm(returns: np.ndarray, *, hurst_estimator: str, hurst_series: str, method: str,
+            history: int = 500) -> FBMBaseline:
+    """Estimate μ, σ and H from returns (H from ``returns`` or ``abs_returns``, by
+    ``hurst_estimator``: ``dfa`` or ``rs``); keep the last ``history`` standardised returns."""
     r = np.asarray(returns, dtype=np.float64)
     mu, sigma = float(r.mean()), float(r.std(ddof=1))
     series = np.abs(r) if hurst_series == "abs_returns" else r
-    estimate = ESTIMATORS[estimator](series)
+    estimate = ESTIMATORS[hurst_estimator](series)
     if not 0.0 < estimate.hurst < 1.0:
         estimate = HurstEstimate(float(np.clip(estimate.hurst, 0.01, 0.99)), estimate.method,
                                  estimate.scales, estimate.statistic, estimate.intercept)

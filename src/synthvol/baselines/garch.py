@@ -124,8 +124,8 @@ class GARCHBaseline:
         return (self.mu + eps) / self.rescale
 
 
-def fit_garch(returns: np.ndarray, p: int = 1, q: int = 1, distribution: str = "t",
-              mean: str = "Constant", rescale: float = 100.0) -> GARCHBaseline:
+def fit_garch(returns: np.ndarray, *, p: int, q: int, distribution: str, mean: str,
+              rescale: float) -> GARCHBaseline:
     """Fit GARCH(p, q) by maximum likelihood with ``arch``."""
     y = np.asarray(returns, dtype=np.float64) * rescale
     dist = "normal" if distribution == "normal" else "t"

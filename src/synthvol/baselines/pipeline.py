@@ -16,10 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthvol.baselines.ar import fit_ar
-from synthvol.baselines.fbm import fit_fbm
-from synthvol.baselines.garch import fit_garch
-from synthvol.errors import ConfigError
+from synthvol import registry
 from synthvol.io import read_json, write_json, write_parquet
 from synthvol.progress import get_logger
 from synthvol.samples import samples_frame
@@ -27,16 +24,8 @@ from synthvol.seeds import rng
 
 
 def _fit(name: str, returns: np.ndarray, spec: Mapping[str, Any]):
-    if name == "ar":
-        return fit_ar(returns, int(spec["order"]), bool(spec.get("select_by_aic", False)),
-                      int(spec.get("max_order", 20)), str(spec.get("trend", "c")))
-    if name == "garch":
-        return fit_garch(returns, int(spec["p"]), int(spec["q"]), str(spec["distribution"]),
-                         str(spec.get("mean", "Constant")), float(spec.get("rescale", 100.0)))
-    if name == "fbm":
-        return fit_fbm(returns, str(spec["hurst_estimator"]),
-                       str(spec.get("hurst_series", "returns")), str(spec["method"]))
-    raise ConfigError(f"unknown baseline {name!r}: expected ar, garch or fbm")
+    """The registry's fit function of baseline ``name``, its params.yaml section as keywords."""
+    return registry.entry("baselines", name).load()(returns, **spec)
 
 def run_baseline(name: str, baselines: Mapping[str, Any], seed: int, train_path: str,
                  test_path: str, returns_path: str, summary_path: str,
@@ -51,7 +40,7 @@ def run_baseline(name: str, baselines: Mapping[str, Any], seed: int, train_path:
     fit_seconds = time.perf_counter() - start
     logger.info("fitted %s in %.2fs: %s", name, fit_seconds, model.summary())
     forecast = model.forecast(int(baselines["horizon"]), float(baselines["interval_level"]))
-    length = int(baselines.get("path_length") or n_test)
+    length = int(baselines["path_length"] or n_test)
     start = time.perf_counter()
     paths = model.simulate(int(baselines["n_paths"]), length, rng(seed, "baselines", name))
     sample_seconds = time.perf_counter() - start

@@ -13,6 +13,7 @@ from synthvol.data.prepare import (
     PreparedData,
     min_rows_needed,
     prepare_series,
+    series_options,
     windows_frame,
 )
 from synthvol.io import write_json, write_parquet
@@ -37,14 +38,12 @@ def write_prepared(data: Mapping[str, Any], seed: int,
     ``summary`` to paths.
     """
     logger = get_logger("data")
-    spec = CsvSpec(data.get("date_column"), data.get("price_column"), data.get("date_format"))
+    spec = CsvSpec(data["date_column"], data["price_column"], data["date_format"])
     min_rows = min_rows_needed(int(data["window_length"]), float(data["test_fraction"]))
     prices = load_price_series(str(data["source"]), spec, min_rows=min_rows)
     logger.info("loaded %d prices from %s", len(prices), data["source"])
     prepared = prepare_series(
-        prices, float(data["test_fraction"]), int(data["window_length"]),
-        int(data.get("window_stride", 1)), data.get("start"), data.get("end"),
-        tuple(data.get("feature_range", (-1.0, 1.0))),
+        prices, float(data["test_fraction"]), int(data["window_length"]), **series_options(data),
         holdout=BlockHoldout(int(data["holdout"]["block_length"]),
                              float(data["holdout"]["share"])), seed=int(seed))
     r = prepared.returns["return"].to_numpy()

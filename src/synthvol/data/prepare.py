@@ -13,12 +13,14 @@ held-out real windows that memorisation checks compare against), never across th
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from synthvol.errors import DataError
+from synthvol.errors import ConfigError, DataError
 from synthvol.seeds import rng
 
 
@@ -160,16 +162,26 @@ def min_rows_needed(window_length: int, test_fraction: float) -> int:
         n += 1
 
 
-def prepare_series(prices: pd.DataFrame, test_fraction: float, window_length: int,
-                   window_stride: int = 1, start: str | None = None, end: str | None = None,
-                   feature_range: tuple[float, float] = (-1.0, 1.0), *,
-                   holdout: BlockHoldout | None = None, seed: int = 0) -> PreparedData:
+def series_options(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The keywords of :func:`prepare_series` that params.yaml's ``data`` section sets
+    besides the split, the window length and the hold-out."""
+    return {"window_stride": int(data["window_stride"]), "start": data["start"],
+            "end": data["end"], "feature_range": tuple(data["feature_range"])}
+
+
+def prepare_series(prices: pd.DataFrame, test_fraction: float, window_length: int, *,
+                   window_stride: int, start: str | None, end: str | None,
+                   feature_range: tuple[float, float], holdout: BlockHoldout | None,
+                   seed: int | None) -> PreparedData:
     """Returns, chronological split, block hold-out in the training split, scaler fitted on
     the training blocks, training-block and held-out-block windows.
 
-    ``holdout=None`` holds nothing out: every window is a training window and the held-out
-    array is empty.
+    ``start``/``end`` None keep the whole series. ``holdout=None`` holds nothing out: every
+    window is a training window and the held-out array is empty; a hold-out draws its blocks
+    from ``seed``.
     """
+    if holdout is not None and seed is None:
+        raise ConfigError("prepare_series: a block hold-out needs the study's seed")
     if start is not None:
         prices = prices[prices["date"] >= pd.Timestamp(start)]
     if end is not None:

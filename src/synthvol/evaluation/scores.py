@@ -42,17 +42,18 @@ HEADS = ("linear", "sigmoid")
 
 @dataclass(frozen=True)
 class ScoreSettings:
-    """Size of the post-hoc networks and of their training (the params ``scores`` section)."""
+    """Size of the post-hoc networks and of their training (the params ``scores`` section;
+    no defaults: params.yaml's ``evaluation.scores`` and ``evaluation.stocks.scores``)."""
 
-    n_runs: int = 5
-    hidden_dim: int | None = None          # None: TimeGAN's max(1, n_features // 2)
-    num_layers: int = 1
-    discriminative_iterations: int = 2000
-    predictive_iterations: int = 5000
-    batch_size: int = 128
-    learning_rate: float = 1e-3
-    test_fraction: float = 0.2
-    head: str = "sigmoid"
+    n_runs: int
+    hidden_dim: int | None  # None: TimeGAN's max(1, n_features // 2)
+    num_layers: int
+    discriminative_iterations: int
+    predictive_iterations: int
+    batch_size: int
+    learning_rate: float
+    test_fraction: float
+    head: str
 
     def __post_init__(self) -> None:
         if self.head not in HEADS:
@@ -62,11 +63,13 @@ class ScoreSettings:
 
     @classmethod
     def from_mapping(cls, params: dict[str, Any]) -> ScoreSettings:
-        """Settings from a params section; an unknown key is an error naming it."""
+        """Settings from a params section; an unknown or missing key is an error naming it."""
         known = {f.name for f in fields(cls)}
-        unknown = sorted(set(params) - known)
+        unknown, missing = sorted(set(params) - known), sorted(known - set(params))
         if unknown:
             raise ConfigError(f"unknown scores parameter(s): {', '.join(unknown)}")
+        if missing:
+            raise ConfigError(f"missing scores parameter(s): {', '.join(missing)}")
         return cls(**params)
 
     def hidden_for(self, n_features: int) -> int:

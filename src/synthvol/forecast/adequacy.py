@@ -69,7 +69,7 @@ class TurningPointsResult:
                 "decision": self.decision}
 
 
-def turning_points_test(residuals: np.ndarray, level: float = 0.95) -> TurningPointsResult:
+def turning_points_test(residuals: np.ndarray, level: float) -> TurningPointsResult:
     """Count turning points and compare with [2(n − 2)/3 − z sqrt((16n − 29)/90)]."""
     e = _series(residuals, 3, "turning points")
     count = int(count_turning_points(e))
@@ -209,7 +209,7 @@ class RSCriterionResult:
                 "decision": self.decision}
 
 
-def rs_criterion_test(residuals: np.ndarray, alpha: float = 0.05) -> RSCriterionResult:
+def rs_criterion_test(residuals: np.ndarray, alpha: float) -> RSCriterionResult:
     """(e_max − e_min)/S against the tabulated bounds for n at two-sided level ``alpha``."""
     e = _series(residuals, 3, RS_CRITERION)
     statistic = rs_statistic(e)
@@ -248,7 +248,7 @@ def _by_p_value(prop: str, test: str, statistic: float, p_value: float, alpha: f
     return PValueTestResult(prop, test, float(statistic), float(p_value), alpha, decision)
 
 
-def jarque_bera_test(residuals: np.ndarray, alpha: float = 0.05) -> PValueTestResult:
+def jarque_bera_test(residuals: np.ndarray, alpha: float) -> PValueTestResult:
     """Jarque–Bera normality test (statsmodels)."""
     e = _series(residuals, 8, "Jarque-Bera")
     statistic, p_value, _, _ = jarque_bera(e)
@@ -256,7 +256,7 @@ def jarque_bera_test(residuals: np.ndarray, alpha: float = 0.05) -> PValueTestRe
                        "normal", "not normal")
 
 
-def shapiro_wilk_test(residuals: np.ndarray, alpha: float = 0.05) -> PValueTestResult:
+def shapiro_wilk_test(residuals: np.ndarray, alpha: float) -> PValueTestResult:
     """Shapiro–Wilk normality test (scipy)."""
     e = _series(residuals, 8, "Shapiro-Wilk")
     result = stats.shapiro(e)
@@ -264,7 +264,7 @@ def shapiro_wilk_test(residuals: np.ndarray, alpha: float = 0.05) -> PValueTestR
                        "normal", "not normal")
 
 
-def ljung_box_test(residuals: np.ndarray, lags: int, alpha: float = 0.05,
+def ljung_box_test(residuals: np.ndarray, lags: int, alpha: float,
                    model_df: int = 0) -> PValueTestResult:
     """Ljung–Box Q at ``lags`` lags (statsmodels), for models where Durbin–Watson is invalid."""
     e = _series(residuals, lags + 2, "Ljung-Box")
@@ -281,9 +281,8 @@ def durbin_watson_row(result: DurbinWatsonResult) -> dict[str, object]:
             "p_value": result.p_value, "decision": result.decision}
 
 
-def adequacy_table(residuals: np.ndarray, design: np.ndarray | None, autoregressive: bool,
-                   randomness_level: float = 0.95, alpha: float = 0.05,
-                   ljung_box_lags: int = 12) -> pd.DataFrame:
+def adequacy_table(residuals: np.ndarray, design: np.ndarray | None, autoregressive: bool, *,
+                   randomness_level: float, alpha: float, ljung_box_lags: int) -> pd.DataFrame:
     """All adequacy checks of one model's residuals as a table.
 
     Independence is judged by Durbin–Watson when the model is a regression on ``design``

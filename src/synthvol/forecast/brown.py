@@ -134,8 +134,8 @@ def _least_squares_alpha(y: np.ndarray, order: int, a_initial: np.ndarray) -> fl
     return best
 
 
-def fit_brown(name: str, y: np.ndarray, alpha: float | None = None,
-              initial_periods: int = 12) -> BrownFit:
+def fit_brown(name: str, y: np.ndarray, *, alpha: float | None,
+              initial_periods: int) -> BrownFit:
     """Fit ``brown_linear`` or ``brown_quadratic`` (α fixed, or least one-step squares)."""
     order = BROWN_ORDERS[name]
     y = np.asarray(y, dtype=float)

@@ -42,8 +42,8 @@ def exponential_smoothing_fit(name: str, y: np.ndarray, params: Mapping[str, Any
 
 def brown_fit(name: str, y: np.ndarray, params: Mapping[str, Any], previous: Any):
     """Brown's adaptive polynomial model of order 1 or 2 (chapter 5)."""
-    brown = params.get("brown", {})
-    return fit_brown(name, y, brown.get("alpha"), int(brown.get("initial_periods", 12)))
+    brown = params["brown"]
+    return fit_brown(name, y, alpha=brown["alpha"], initial_periods=int(brown["initial_periods"]))
 
 
 #: The family of each fit function, as the report names it.

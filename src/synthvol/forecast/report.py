@@ -224,5 +224,5 @@ def write_forecast_section(accuracy_path: str, rolling_path: str, rolling_png: s
 
 def kstar_rounding(params: Mapping[str, Any]) -> str:
     """How the K* table rounds t, in words."""
-    decimals = params["kstar"].get("t_decimals")
+    decimals = params["kstar"]["t_decimals"]
     return "full precision" if decimals is None else f"{decimals} decimals"

@@ -93,8 +93,9 @@ def run_models(prices_path: str, params: Mapping[str, Any], outputs: Mapping[str
         forecasts.append(frame)
         residuals = fit.residuals[np.isfinite(fit.residuals)]
         table = adequacy_table(residuals, fit.design, fit.autoregressive,
-                               float(params["randomness_level"]), float(params["alpha"]),
-                               int(params["ljung_box_lags"]))
+                               randomness_level=float(params["randomness_level"]),
+                               alpha=float(params["alpha"]),
+                               ljung_box_lags=int(params["ljung_box_lags"]))
         table.insert(0, "model", name)
         adequacy.append(table)
         progress.update(step, residual_std=fit.residual_std)
@@ -189,7 +190,7 @@ def write_kstar(kstar: Mapping[str, Any], output: str) -> pd.DataFrame:
     n_values = range(int(kstar["n_min"]), int(kstar["n_max"]) + 1)
     horizons = range(1, int(kstar["horizon_max"]) + 1)
     table = pd.concat([kstar_table(trend, n_values, horizons, float(kstar["confidence"]),
-                                   kstar.get("t_decimals")) for trend in kstar["trends"]],
+                                   kstar["t_decimals"]) for trend in kstar["trends"]],
                       ignore_index=True)
     write_csv(table, output)
     return table

@@ -111,7 +111,7 @@ def kl_to_standard_normal(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Ten
 class CVAE(Generator):
     """Volatility-regime conditional VAE with GRU encoder and decoder.
 
-    Parameters
+    Parameters (no defaults: the study's are ``generators.models.cvae`` in params.yaml)
     ----------
     seed : int
         Seeds network initialisation, shuffling, the reparameterisation noise and sampling.
@@ -137,9 +137,9 @@ class CVAE(Generator):
 
     name = "cvae"
 
-    def __init__(self, seed: int, device: str = "cpu", latent_dim: int = 16, hidden_dim: int = 64,
-                 epochs: int = 20, batch_size: int = 128, learning_rate: float = 1e-3,
-                 beta: float = 1.0, n_regimes: int = 3, sample_from: str = "likelihood") -> None:
+    def __init__(self, seed: int, device: str = "cpu", *, latent_dim: int, hidden_dim: int,
+                 epochs: int, batch_size: int, learning_rate: float, beta: float, n_regimes: int,
+                 sample_from: str) -> None:
         if sample_from not in SAMPLE_FROM:
             raise ConfigError("generators.models.cvae.sample_from must be mean or likelihood, "
                               f"got {sample_from!r}")

@@ -149,7 +149,7 @@ def fourier_loss(predicted: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
 class DDPM(Generator):
     """Denoising diffusion probabilistic model with a trend + residual conv denoiser.
 
-    Parameters
+    Parameters (no defaults: the study's are ``generators.models.diffusion`` in params.yaml)
     ----------
     n_steps : the number of diffusion steps ``T``.
     schedule : ``cosine`` (default), ``scaled_linear`` or ``notebook`` (defective, see the
@@ -164,10 +164,9 @@ class DDPM(Generator):
 
     name = "diffusion"
 
-    def __init__(self, seed: int, device: str = "cpu", n_steps: int = 100,
-                 schedule: str = "cosine", prediction: str = "epsilon",
-                 fourier_weight: float | None = None, channels: int = 64, n_blocks: int = 4,
-                 epochs: int = 40, batch_size: int = 128, learning_rate: float = 1e-3) -> None:
+    def __init__(self, seed: int, device: str = "cpu", *, n_steps: int, schedule: str,
+                 prediction: str, fourier_weight: float | None, channels: int, n_blocks: int,
+                 epochs: int, batch_size: int, learning_rate: float) -> None:
         for key, value in (("n_steps", n_steps), ("channels", channels),
                            ("n_blocks", n_blocks), ("epochs", epochs),
                            ("batch_size", batch_size)):

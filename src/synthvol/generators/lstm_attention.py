@@ -12,7 +12,7 @@ Differences from the notebook, named here and in the report:
   neighbouring windows overlap by ``length − 1`` steps (gaps between hold-out blocks are
   allowed) and raises otherwise, since a split of shuffled windows would put windows that
   share returns on both sides;
-* default size hidden 32 × 2 layers instead of 512 × 4 (about 53 k instead of 26 M
+* params.yaml's size, hidden 32 × 2 layers, instead of 512 × 4 (about 53 k instead of 26 M
   parameters), so it trains in minutes on a 2-core CPU;
 * the noisy prediction is what is fed back (the notebook emits the noisy value but feeds
   back the clean one, which makes the path collapse onto its deterministic fixed point);
@@ -79,7 +79,7 @@ def chronological_split(n: int, length: int, val_fraction: float) -> tuple[slice
 class LSTMAttention(Generator):
     """One-step LSTM-attention regressor rolled forward with Gaussian noise.
 
-    Parameters
+    Parameters (no defaults: the study's are ``generators.models.lstm_attention`` in params.yaml)
     ----------
     hidden_size, num_layers, num_heads, dropout : network size (``2 * hidden_size`` must
         be divisible by ``num_heads``).
@@ -91,11 +91,10 @@ class LSTMAttention(Generator):
 
     name = "lstm_attention"
 
-    def __init__(self, seed: int, device: str = "cpu", hidden_size: int = 32,
-                 num_layers: int = 2, num_heads: int = 8, dropout: float = 0.2,
-                 epochs: int = 20, batch_size: int = 128, learning_rate: float = 5e-4,
-                 patience: int = 4, val_fraction: float = 0.2,
-                 noise_std: float | None = 0.05) -> None:
+    def __init__(self, seed: int, device: str = "cpu", *, hidden_size: int, num_layers: int,
+                 num_heads: int, dropout: float, epochs: int, batch_size: int,
+                 learning_rate: float, patience: int, val_fraction: float,
+                 noise_std: float | None) -> None:
         if (2 * int(hidden_size)) % int(num_heads):
             raise ConfigError("generators.models.lstm_attention: 2 * hidden_size "
                               f"({2 * hidden_size}) must be divisible by num_heads ({num_heads})")

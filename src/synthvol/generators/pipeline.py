@@ -23,7 +23,7 @@ import torch
 
 from synthvol.data.prepare import MinMaxScaler, load_windows
 from synthvol.errors import DataError
-from synthvol.generators.base import Generator, load_generator, make_generator
+from synthvol.generators.base import Generator, generator_class, load_generator
 from synthvol.io import read_json, write_json, write_parquet
 from synthvol.progress import get_logger
 from synthvol.samples import samples_frame
@@ -49,9 +49,9 @@ def use_threads(threads: int) -> None:
 
 def build_generator(name: str, seed: int, generators: Mapping[str, Any]) -> Generator:
     """The generator ``name`` with its ``generators.models`` hyper-parameters and seed."""
-    hyper = dict(generators.get("models", {}).get(name) or {})
-    return make_generator(name, derive_seed(seed, "generators", name),
-                          generators.get("device", "cpu"), **hyper)
+    cls = generator_class(name)   # an unknown name raises ConfigError before the lookup below
+    return cls(derive_seed(seed, "generators", name), generators["device"],
+               **generators["models"][name])
 
 
 def _history_summary(history: list[dict[str, float]]) -> dict[str, Any]:

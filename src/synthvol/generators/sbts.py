@@ -228,7 +228,7 @@ def _bridge_paths(refs: np.ndarray, noise: np.ndarray, columns: np.ndarray, band
 class SBTS(Generator):
     """Kernel Schrödinger-bridge generator; see the module docstring for the scheme.
 
-    Parameters
+    Parameters (no defaults: the study's are ``generators.models.sbts`` in params.yaml)
     ----------
     bandwidth : Gaussian kernel bandwidth ``h`` in scaled units.
     n_substeps : Euler substeps ``N_π`` per time step.
@@ -240,9 +240,8 @@ class SBTS(Generator):
 
     name = "sbts"
 
-    def __init__(self, seed: int, device: str = "cpu", bandwidth: float = 0.03,
-                 n_substeps: int = 100, markov_order: int | None = 5,
-                 max_references: int | None = None) -> None:
+    def __init__(self, seed: int, device: str = "cpu", *, bandwidth: float, n_substeps: int,
+                 markov_order: int | None, max_references: int | None) -> None:
         if not bandwidth > 0:
             raise ConfigError(f"generators.models.sbts.bandwidth must be > 0, got {bandwidth}")
         if int(n_substeps) < 1:

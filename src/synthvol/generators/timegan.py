@@ -19,10 +19,10 @@ Simplifications against the reference code:
 
 * the recovery network ends in ``tanh`` instead of ``sigmoid``, because the study's windows
   are scaled to ``[-1, 1]``, not ``[0, 1]`` (the latent networks keep their sigmoid outputs);
-* far fewer iterations by default (``budget="cpu"``): the reference runs 10,000 per phase;
+* far fewer iterations in params.yaml (``budget="cpu"``): the reference runs 10,000 per phase;
   on the study's 2-core CPU a joint-phase iteration (two generator, two embedder and one
   discriminator update, each through several 3-layer GRUs over 60 steps) costs about 0.8 s,
-  so the default of 150 per phase fits the 3965 S&P 500 windows in about 2.5 minutes (143 s
+  so params.yaml's 150 per phase fits the 3965 S&P 500 windows in about 2.5 minutes (143 s
   measured). With so few steps the reference learning rate (1e-3) leaves the generator
   collapsed onto the mean window; ``learning_rate=5e-3`` escapes it within about 80 joint
   iterations. ``budget="reference"`` restores the reference budget, 10,000 iterations per
@@ -139,7 +139,7 @@ def _positive(name: str, value: float) -> None:
 class TimeGAN(Generator):
     """TimeGAN with the reference code's three training phases and losses.
 
-    Parameters
+    Parameters (no defaults: the study's are ``generators.models.timegan`` in params.yaml)
     ----------
     seed : int
         Seeds network initialisation, mini-batches and noise.
@@ -164,9 +164,9 @@ class TimeGAN(Generator):
 
     name = "timegan"
 
-    def __init__(self, seed: int, device: str = "cpu", hidden_dim: int = 24, num_layers: int = 3,
-                 iterations: int = 150, batch_size: int = 128, learning_rate: float = 1e-3,
-                 gamma: float = 1.0, budget: str = "cpu") -> None:
+    def __init__(self, seed: int, device: str = "cpu", *, hidden_dim: int, num_layers: int,
+                 iterations: int, batch_size: int, learning_rate: float, gamma: float,
+                 budget: str) -> None:
         if budget not in BUDGETS:
             raise ConfigError(f"generators.models.timegan.budget must be cpu or reference, "
                               f"got {budget!r}")

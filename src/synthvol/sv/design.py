@@ -96,6 +96,11 @@ def tuning(sv: Mapping[str, Any]) -> Tuning:
     return Tuning(float(t["accept_low"]), float(t["accept_high"]), int(t["every"]))
 
 
+def sampler_options(sv: Mapping[str, Any]) -> dict[str, Any]:
+    """The sampler settings of ``sv`` every run shares: scheme I's tuning and the log offset."""
+    return {"tuning": tuning(sv), "log_offset": float(sv["log_offset"])}
+
+
 def tracked_state(sv: Mapping[str, Any], setting: Setting) -> int:
     """The state whose chain Fig. 1 and Table 2 follow: h_{state_index}, at most h_n."""
     return min(int(sv["state_index"]), setting.n)

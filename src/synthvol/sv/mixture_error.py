@@ -94,7 +94,7 @@ def mixture_error(sv: Mapping[str, Any], seed: int, out_csv: str) -> None:
                 y, scheme, design.priors(sv), inits[c % len(inits)][None, :],
                 int(settings_block["n_burn"]), int(settings_block["n_keep"]),
                 derive_seed(seed, "sv", "mixture_error", setting.name, c),
-                state_index=np.arange(1, setting.n + 1), log_offset=float(sv["log_offset"]))
+                state_index=np.arange(1, setting.n + 1), **design.sampler_options(sv))
             log_w.append(log_importance_weights(ystar, result.states[0], mixture))
             for name in ("mu", "phi", "tau2"):
                 values[name].append(result.params[name][0])

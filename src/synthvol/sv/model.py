@@ -104,54 +104,56 @@ class _KernelParams:
 
 @dataclass(frozen=True)
 class Priors(_KernelParams):
-    """Prior hyper-parameters of the paper family (see the module docstring)."""
+    """Prior hyper-parameters of the paper family (see the module docstring); the study's
+    are ``sv.prior`` in params.yaml."""
 
-    mu_mean: float = 0.0
-    mu_var: float = 10.0
-    phi_mean: float = 0.0
-    phi_var: float = 1.0
-    tau2_shape: float = 2.5
-    tau2_scale: float = 0.025
-    h0_mean: float = 0.0
-    h0_var: float = 10.0
+    mu_mean: float
+    mu_var: float
+    phi_mean: float
+    phi_var: float
+    tau2_shape: float
+    tau2_scale: float
+    h0_mean: float
+    h0_var: float
 
     family: ClassVar[str] = "paper"
 
 
 @dataclass(frozen=True)
 class StochvolPriors(_KernelParams):
-    """Prior hyper-parameters of R stochvol's family; the defaults are svsample's
-    (priormu = c(0, 100), priorphi = c(5, 1.5), priorsigma = 1)."""
+    """Prior hyper-parameters of R stochvol's family; the study's are ``sv.prior.stochvol`` in
+    params.yaml (svsample's defaults)."""
 
-    mu_mean: float = 0.0
-    mu_var: float = 10000.0
-    phi_a: float = 5.0
-    phi_b: float = 1.5
-    sigma2_scale: float = 1.0
+    mu_mean: float
+    mu_var: float
+    phi_a: float
+    phi_b: float
+    sigma2_scale: float
 
     family: ClassVar[str] = "stochvol"
 
 
 @dataclass(frozen=True)
 class Tuning:
-    """Random-walk tuning of scheme I: target acceptance band and adaptation interval."""
+    """Random-walk tuning of scheme I: target acceptance band and adaptation interval
+    (the study's: ``sv.tuning``)."""
 
-    accept_low: float = 0.5
-    accept_high: float = 0.85
-    every: int = 50
+    accept_low: float
+    accept_high: float
+    every: int
 
 
 PRIOR_FAMILIES = {"paper": Priors, "stochvol": StochvolPriors}
 
 
 def priors_from_params(prior: Mapping[str, Any]) -> Priors | StochvolPriors:
-    """The priors ``sv.prior`` selects: its ``family`` (default paper) with the paper's
-    keys at top level and stochvol's under ``prior.stochvol``."""
-    family = prior.get("family", "paper")
+    """The priors ``sv.prior`` selects: its ``family`` with the paper's keys at top level and
+    stochvol's under ``prior.stochvol``."""
+    family = prior["family"]
     if family not in PRIOR_FAMILIES:
         raise ConfigError(f"sv.prior.family: unknown family {family!r} "
                           f"(known: {', '.join(PRIOR_FAMILIES)})")
-    values = prior.get("stochvol", {}) if family == "stochvol" else {
+    values = prior["stochvol"] if family == "stochvol" else {
         k: v for k, v in prior.items() if k not in ("family", "stochvol")}
     return PRIOR_FAMILIES[family](**{k: float(v) for k, v in values.items()})
 

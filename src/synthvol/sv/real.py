@@ -68,7 +68,7 @@ def _real_data_sampler(y: np.ndarray, sv: Mapping[str, Any], inits: np.ndarray,
     real = sv["real_data"]
     return run_sampler(y, real["scheme"], design.priors(sv), inits, int(real["n_burn"]),
                        int(real["n_keep"]), seed, state_index=np.arange(1, y.size + 1),
-                       tuning=design.tuning(sv), log_offset=float(sv["log_offset"]))
+                       **design.sampler_options(sv))
 
 
 def figure_volatility(path: pd.DataFrame, garch: pd.DataFrame, band: float, scheme: str):

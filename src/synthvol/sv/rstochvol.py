@@ -52,8 +52,7 @@ def unavailable_reason(r_libs: str | None = None) -> str | None:
     return None
 
 
-def run_stochvol(y: np.ndarray, burnin: int, draws: int, seed: int,
-                 prior: StochvolPriors = StochvolPriors(),
+def run_stochvol(y: np.ndarray, burnin: int, draws: int, seed: int, prior: StochvolPriors,
                  r_libs: str | None = None) -> StochvolRun:
     """Run svsample(y, draws, burnin) with ``prior`` (priormu = c(mu_mean, sqrt(mu_var)),
     priorphi = c(phi_a, phi_b), priorsigma = sigma2_scale) and R's ``set.seed(seed)``."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -71,22 +71,27 @@ class SamplerResult:
 
 
 def warm_up() -> None:
-    """Compile (or load from cache) the kernels, so that no timed run pays for it."""
+    """Compile (or load from cache) the kernels, so that no timed run pays for it.
+
+    Any valid hyper-parameters compile the same kernels: unit ones, here.
+    """
     y = np.linspace(-1.0, 1.0, 10)
     inits = np.array([[0.0, 0.5, 0.1], [0.0, 0.9, 0.2]])
-    for priors in (Priors(), StochvolPriors()):
+    tuning = Tuning(accept_low=0.5, accept_high=1.0, every=1)
+    for family in (Priors, StochvolPriors):
+        priors = family(**{f.name: 1.0 for f in fields(family)})
         for scheme in SCHEMES:
-            run_sampler(y, scheme, priors, inits, 2, 10, 0)
+            run_sampler(y, scheme, priors, inits, 2, 10, 0, state_index=None, tuning=tuning,
+                        log_offset=1.0)
 
 
 def run_sampler(y: np.ndarray, scheme: str, priors: Priors | StochvolPriors, inits: np.ndarray,
-                n_burn: int, n_keep: int, seed: int,
-                state_index: Sequence[int] | None = None,
-                tuning: Tuning = Tuning(), log_offset: float = 1e-4) -> SamplerResult:
+                n_burn: int, n_keep: int, seed: int, *, state_index: Sequence[int] | None,
+                tuning: Tuning, log_offset: float) -> SamplerResult:
     """Run ``len(inits)`` chains of ``scheme`` on returns ``y``.
 
     ``inits`` is a (chains, 3) array of starting (mu, phi, tau2); ``state_index`` lists
-    the states h_t (0..n) whose draws are kept (default: h_n). ``log_offset`` sets the
+    the states h_t (0..n) whose draws are kept (None: h_n). ``log_offset`` sets the
     offset in log(y^2 + c) of the block schemes (see :func:`synthvol.sv.model.log_squared`).
     ``priors`` is either family (:class:`Priors`, :class:`StochvolPriors`); ``seed``
     seeds the one PCG64 generator all chains draw from.

@@ -75,8 +75,7 @@ def run_chunk(sv: Mapping[str, Any], seed: int, scheme: str, setting_name: str, 
         y, h = design.simulate_replication(seed, setting, rep)
         result = run_sampler(y, scheme, design.priors(sv), inits, int(sv["n_burn"]),
                              int(sv["n_keep"]), design.chain_seed(seed, scheme, setting, rep),
-                             state_index=[state], tuning=design.tuning(sv),
-                             log_offset=float(sv["log_offset"]))
+                             state_index=[state], **design.sampler_options(sv))
         quantities = {**result.params, "h_T": result.states[:, :, 0]}
         truths = {"mu": setting.mu, "phi": setting.phi, "tau2": setting.tau2, "h_T": h[state]}
         for name, draws in quantities.items():
