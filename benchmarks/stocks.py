@@ -41,7 +41,7 @@ def main() -> None:
     if args.generators:
         stocks["generators"] = args.generators
     table, goal = write_stocks_benchmark(REPO / stocks["data"], stocks,
-                                         params.get("generators", {}), params["seed"],
+                                         params["generators"], params["seed"],
                                          args.output, args.goal_output, args.threads)
     print(table.to_string(index=False, float_format="{:.4f}".format))
     print(goal.to_string(index=False))
