@@ -1,7 +1,7 @@
 """The Stocks benchmark (TimeGAN's protocol): train, time, sample and score every generator
 on the Google stock data, beside each one's copy floor and the training windows themselves
--> results/benchmarks/stocks.csv (scores, memorisation checks, timings) and
-results/benchmarks/stocks_goal.csv (the issue-10 goal, line by line).
+-> results/benchmarks/stocks.csv (scores, memorisation checks, stylized-facts distance,
+timings) and results/benchmarks/stocks_goal.csv (the issue-10 goal, line by line).
 
     python benchmarks/stocks.py                                   # generators.enabled, params.yaml
     python benchmarks/stocks.py --generators sbts timegan         # a subset
