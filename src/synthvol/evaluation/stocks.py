@@ -6,9 +6,12 @@ first. Protocol, as in TimeGAN's ``data_loading.py`` (jsyoon0823/TimeGAN) and th
 that reuse it: reverse the rows into chronological order (``ori_data[::-1]``), min-max scale
 each column to [0, 1] over the whole series (``(x − min) / (max − min + 1e−7)``), cut the
 ``n − 24`` windows of 24 steps with stride 1 (the reference loop stops one window short of
-the end) and shuffle them; score 5 runs of the discriminative and predictive scores
-(:mod:`.scores`, with the reference code's network: one GRU layer of ``6 // 2 = 3`` units,
-sigmoid head).
+the end); score 5 runs of the discriminative and predictive scores (:mod:`.scores`, with
+the reference code's network: one GRU layer of ``6 // 2 = 3`` units, sigmoid head). The
+reference then shuffles the windows; here they stay in time order, because every consumer
+draws its own seeded random order (the generators' minibatches, the scores' balanced
+subsamples and splits), so the shuffle changes no distribution, and the LSTM-attention's
+chronological validation split needs windows in time order.
 
 Beyond the protocol: the rows are cut into blocks (``evaluation.stocks.holdout``), a share
 of them held out (:func:`~synthvol.data.prepare.holdout_mask`), and a window kept only when it
@@ -59,7 +62,7 @@ from synthvol.evaluation.verdicts import Metric, copy_floor_table
 from synthvol.generators.base import Generator, make_generator
 from synthvol.io import write_csv
 from synthvol.progress import get_logger
-from synthvol.seeds import derive_seed, rng
+from synthvol.seeds import derive_seed
 
 STOCK_COLUMNS = ("Open", "High", "Low", "Close", "Adj_Close", "Volume")
 RESULT_COLUMNS = ("source", "discriminative", "discriminative_std", "predictive",
@@ -98,7 +101,7 @@ def load_stocks(path: str | os.PathLike[str]) -> np.ndarray:
 
 @dataclass(frozen=True)
 class StocksWindows:
-    """The benchmark's training windows (shuffled) and held-out windows, ``(n, length, d)``."""
+    """The benchmark's training and held-out windows, ``(n, length, d)``, in time order."""
 
     train: np.ndarray
     heldout: np.ndarray
@@ -118,8 +121,8 @@ def chronological_windows(data: np.ndarray, length: int) -> np.ndarray:
 
 def stocks_windows(data: np.ndarray, length: int, holdout: BlockHoldout,
                    seed: int) -> StocksWindows:
-    """Training and held-out windows of the block hold-out over the (time-ordered) rows;
-    the training windows shuffled as the reference shuffles."""
+    """Training and held-out windows of the block hold-out over the (time-ordered) rows,
+    each in time order."""
     windows = chronological_windows(data, length)
     held = holdout_mask(len(data), holdout, seed, "stocks")
     # the reference's last possible window (ending on the last row) is not cut
@@ -128,9 +131,7 @@ def stocks_windows(data: np.ndarray, length: int, holdout: BlockHoldout,
         raise DataError(f"the Stocks hold-out leaves {len(train_starts)} training and "
                         f"{len(held_starts)} held-out windows: change "
                         "evaluation.stocks.holdout")
-    train = windows[train_starts]
-    return StocksWindows(train[rng(seed, "stocks", "shuffle").permutation(len(train))],
-                         windows[held_starts])
+    return StocksWindows(windows[train_starts], windows[held_starts])
 
 
 def generator_hyper(name: str, models: Mapping[str, Any],
