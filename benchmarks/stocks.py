@@ -1,7 +1,7 @@
 """The Stocks benchmark (TimeGAN's protocol): train, time, sample and score every generator
 on the Google stock data, beside each one's copy floor and the training windows themselves
--> results/benchmarks/stocks.csv (scores, memorisation checks, timings) and
-results/benchmarks/stocks_goal.csv (the issue-10 goal, line by line).
+-> results/benchmarks/stocks.csv (scores, memorisation checks, stylized-facts distance,
+timings) and results/benchmarks/stocks_goal.csv (the issue-10 goal, line by line).
 
     python benchmarks/stocks.py                                   # generators.enabled, params.yaml
     python benchmarks/stocks.py --generators sbts timegan         # a subset
@@ -41,7 +41,7 @@ def main() -> None:
     if args.generators:
         stocks["generators"] = args.generators
     table, goal = write_stocks_benchmark(REPO / stocks["data"], stocks,
-                                         params.get("generators", {}), params["seed"],
+                                         params["generators"], params["seed"],
                                          args.output, args.goal_output, args.threads)
     print(table.to_string(index=False, float_format="{:.4f}".format))
     print(goal.to_string(index=False))

@@ -23,8 +23,10 @@ from synthvol.evaluation.stocks import (
     load_stocks,
     run_stocks_benchmark,
     stocks_windows,
+    stylized_settings,
     write_stocks_benchmark,
 )
+from synthvol.evaluation.stylized import StylizedSettings
 from synthvol.generators.base import Generator
 
 torch.set_num_threads(1)
@@ -75,7 +77,7 @@ def test_block_holdout_splits_the_windows_without_straddling():
     key = {w.tobytes(): i for i, w in enumerate(every)}
     train = sorted(key[w.tobytes()] for w in split.train)
     held = sorted(key[w.tobytes()] for w in split.heldout)
-    assert train != [key[w.tobytes()] for w in split.train]          # shuffled
+    assert train == [key[w.tobytes()] for w in split.train]          # in time order
     # no two windows on different sides share a row
     train_rows = {r for i in train for r in range(i, i + 24)}
     held_rows = {r for i in held for r in range(i, i + 24)}
@@ -109,8 +111,10 @@ def test_benchmark_code_path_with_stand_ins():
 
     table = run_stocks_benchmark(windows, ["copy", "noise"],
                                  {"copy": {"mode": "copy"}, "noise": {"mode": "copy"}},
-                                 {"noise": {"mode": "noise"}}, "cpu", settings, 3, factory,
-                                 n_samples=150)
+                                 {"noise": {"mode": "noise"}}, "cpu", settings,
+                                 StylizedSettings(column=2, acf_lags=3, tail_fraction=0.05,
+                                                  n_bootstrap=20),
+                                 3, factory, n_samples=150)
     assert list(table.columns) == list(RESULT_COLUMNS)
     assert list(table["source"]) == ["copy", "copy_train[copy]", "noise", "copy_train[noise]",
                                      "real_train"]
@@ -126,11 +130,45 @@ def test_benchmark_code_path_with_stand_ins():
     assert rows.loc["copy_train[noise]", "median_nn"] == pytest.approx(
         rows.loc["noise", "median_nn"], rel=2e-3)
     assert (rows[["train_seconds", "sample_seconds"]] >= 0).all().all()
+    # uniform noise has none of the prices' stylized facts; copies of training windows do
+    assert rows.loc["noise", "stylized_distance"] > 3 * rows.loc["copy", "stylized_distance"]
+    assert (rows["stylized_distance_se"] > 0).all()
     goal = goal_table(table).set_index("generator")
     assert list(goal.index) == ["copy", "noise"]
     assert not goal["goal_met"].any()
     assert not goal.loc["copy", "nn_ratio_ok"] and not goal.loc["copy", "beats_copy_floor"]
     assert goal.loc["noise", "nn_ratio_ok"] and not goal.loc["noise", "discriminative_ok"]
+    assert not goal.loc["noise", "beats_copy_floor_stylized"]
+
+
+def goal_rows(stylized: float, stylized_se: float) -> pd.DataFrame:
+    """A generator passing every line but the copy-floor clause, which it ties on the
+    discriminative scores; its stylized distance as given, its copy floor's 0.50 ± 0.02."""
+    common = {"discriminative": 0.03, "discriminative_std": 0.02, "predictive": 0.036,
+              "heldout_discriminative": 0.25, "heldout_discriminative_std": 0.03,
+              "n_runs": 5, "nn_ratio": 1.0, "share_closer_q05": 0.0}
+    return pd.DataFrame([
+        {"source": "gen", **common, "stylized_distance": stylized,
+         "stylized_distance_se": stylized_se},
+        {"source": "copy_train[gen]", **common, "nn_ratio": 1.0,
+         "stylized_distance": 0.50, "stylized_distance_se": 0.02}])
+
+
+def test_goal_counts_the_stylized_facts_clause():
+    clear = goal_table(goal_rows(0.30, 0.02)).iloc[0]        # 0.20 below, 2 SE = 0.057
+    assert not clear["beats_copy_floor_discriminative"]
+    assert clear["beats_copy_floor_stylized"] and clear["beats_copy_floor"]
+    assert clear["goal_met"]
+    tie = goal_table(goal_rows(0.45, 0.02)).iloc[0]          # 0.05 below, 2 SE = 0.057
+    assert not tie["beats_copy_floor_stylized"] and not tie["goal_met"]
+    worse = goal_table(goal_rows(0.80, 0.02)).iloc[0]
+    assert not worse["beats_copy_floor"] and not worse["goal_met"]
+
+
+def test_stylized_settings_use_the_close():
+    settings = stylized_settings({"acf_lags": 5, "tail_fraction": 0.05, "n_bootstrap": 200})
+    assert settings == StylizedSettings(column=3, acf_lags=5, tail_fraction=0.05,
+                                        n_bootstrap=200)
 
 
 def test_benchmark_needs_generators(tmp_path):

@@ -87,9 +87,6 @@ NOT_CONFIG = {
     ("src/synthvol/baselines/report.py", "rescale"):
         "a baseline's fit.json: only GARCH's records a rescale",
 }
-#: Files another change owns that still read config keys with fallbacks (issue 9, item 7):
-#: the integrator removes each entry once its file indexes the validated config.
-PENDING = {"src/synthvol/evaluation/stocks.py"}
 
 
 def _fallback_reads(path: Path, keys: set[str]) -> Iterator[tuple[int, str]]:
@@ -105,8 +102,6 @@ def test_no_params_key_is_read_with_a_fallback() -> None:
     found = []
     for path in sorted((REPO_ROOT / "src" / "synthvol").rglob("*.py")):
         name = path.relative_to(REPO_ROOT).as_posix()
-        if name in PENDING:
-            continue
         found.extend(f"{name}:{line}: .get({key!r}, ...)" for line, key in
                      _fallback_reads(path, keys) if (name, key) not in NOT_CONFIG)
     assert not found, "read validated params by indexing, not with a fallback:\n" + "\n".join(
