@@ -12,12 +12,13 @@ import logging
 import re
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 LOGGER_NAME = "synthvol"
 
@@ -75,6 +76,7 @@ class Progress:
         self.min_interval = min_interval
         self.start = time.perf_counter()
         self._last_line = self.start
+        self.done = 0
 
     def eta(self, step: int, now: float | None = None) -> float | None:
         """Seconds left after ``step`` of ``total`` steps, or None before the first step."""
@@ -98,6 +100,20 @@ class Progress:
         extra = " ".join(f"{k}={v:.5g}" for k, v in metrics.items())
         self.logger.info("%s %d/%d%s elapsed %s, %s%s", self.label, step, self.total, share,
                          _duration(elapsed), eta, f"  {extra}" if extra else "")
+
+    def advance(self, **metrics: float) -> None:
+        """Count one more finished step and report it if due (see :meth:`update`)."""
+        self.done += 1
+        self.update(self.done, **metrics)
+
+    def counted(self, step: Callable[P, T]) -> Callable[P, T]:
+        """``step`` wrapped so that each finished call advances this loop by one step
+        (several wrapped functions may share one loop, e.g. the networks of a score)."""
+        def run(*args: P.args, **kwargs: P.kwargs) -> T:
+            value = step(*args, **kwargs)
+            self.advance()
+            return value
+        return run
 
     def track(self, iterable: Iterable[T]) -> Iterator[T]:
         """Yield from ``iterable`` and report each step as it finishes."""

@@ -49,6 +49,16 @@ def test_track_reports_each_step(log: pytest.LogCaptureFixture) -> None:
                                                          "items 3/3 (100%)"]
 
 
+def test_counted_steps_share_one_loop(log: pytest.LogCaptureFixture) -> None:
+    progress = Progress("score networks", 3, every=1)
+    double, negate = progress.counted(lambda x: 2 * x), progress.counted(lambda x: -x)
+    assert (double(4), negate(4)) == (8, -4)       # the wrapped values come back unchanged
+    progress.advance(mae=0.25)
+    assert [m.split(" elapsed")[0] for m in log.messages] == [
+        "score networks 1/3 (33%)", "score networks 2/3 (67%)", "score networks 3/3 (100%)"]
+    assert log.messages[-1].endswith("done  mae=0.25")
+
+
 def test_numba_compilation_is_announced(log: pytest.LogCaptureFixture) -> None:
     with announce_compilation("SV samplers"):
         pass

@@ -13,10 +13,9 @@ the tables the report shows.
 
 from __future__ import annotations
 
-import itertools
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -81,24 +80,16 @@ def score_source(source: str, real: RealData, synthetic_returns: np.ndarray | No
     # Three networks per run (discriminative, held-out discriminative, predictive): one
     # progress line, with an ETA, after each.
     progress = Progress(f"{source} score networks", 3 * settings.n_runs, every=1)
-    trained = itertools.count(1)
-
-    def tracked(score: Callable[[int], float]) -> Callable[[int], float]:
-        def run(run_seed: int) -> float:
-            value = score(run_seed)
-            progress.update(next(trained))
-            return value
-        return run
-
     memorisation = MemorisationReference(real.train_windows, real.heldout_windows).score(windows)
     logger.info("%s: nn_ratio %.3f, share_closer_q05 %.3f", source, memorisation.nn_ratio,
                 memorisation.share_closer_q05)
-    disc = repeat_score(tracked(lambda s: discriminative_score(real_windows, windows, settings, s)),
-                        settings.n_runs, seed, "evaluation", source, "discriminative")
+    disc = repeat_score(progress.counted(
+        lambda s: discriminative_score(real_windows, windows, settings, s)),
+        settings.n_runs, seed, "evaluation", source, "discriminative")
     logger.info("%s: discriminative %.4f ± %.4f", source, disc.mean, disc.std)
-    held = repeat_score(tracked(lambda s: discriminative_score(real.heldout_windows, windows,
-                                                               settings, s)),
-                        settings.n_runs, seed, "evaluation", source, "heldout_discriminative")
+    held = repeat_score(progress.counted(
+        lambda s: discriminative_score(real.heldout_windows, windows, settings, s)),
+        settings.n_runs, seed, "evaluation", source, "heldout_discriminative")
     logger.info("%s: held-out discriminative %.4f ± %.4f", source, held.mean, held.std)
     history = real.scaler.transform(np.concatenate([real.train_returns, real.test_returns]))
     predictive, return_mse, price_mse = [], [], []
@@ -111,7 +102,7 @@ def score_source(source: str, real: RealData, synthetic_returns: np.ndarray | No
         errors = one_step_errors(real.test_prices, real.scaler.inverse_transform(forecasts))
         return_mse.append(errors.return_mse)
         price_mse.append(errors.price_mse)
-        progress.update(next(trained), predictive=predictive[-1], return_mse=errors.return_mse)
+        progress.advance(predictive=predictive[-1], return_mse=errors.return_mse)
     return {"source": source_label(source), "n_runs": settings.n_runs,
             "n_real_windows": len(real_windows), "n_heldout_windows": len(real.heldout_windows),
             "n_source_windows": len(windows),

@@ -61,7 +61,7 @@ from synthvol.evaluation.stylized import StylizedReference, StylizedSettings
 from synthvol.evaluation.verdicts import Metric, copy_floor_table
 from synthvol.generators.base import Generator, make_generator
 from synthvol.io import write_csv
-from synthvol.progress import get_logger
+from synthvol.progress import Progress, get_logger
 from synthvol.seeds import derive_seed
 
 STOCK_COLUMNS = ("Open", "High", "Low", "Close", "Adj_Close", "Volume")
@@ -152,13 +152,18 @@ def score_row(name: str, windows: StocksWindows, synthetic: np.ndarray,
               reference: MemorisationReference, stylized: StylizedReference,
               settings: ScoreSettings, seed: int) -> dict[str, float]:
     """Published-protocol and held-out scores of ``synthetic``, its memorisation checks and
-    its stylized-facts distance to the held-out windows."""
-    disc = repeat_score(lambda s: discriminative_score(windows.train, synthetic, settings, s),
-                        settings.n_runs, seed, "stocks", name, "discriminative")
-    held = repeat_score(lambda s: discriminative_score(windows.heldout, synthetic, settings, s),
-                        settings.n_runs, seed, "stocks", name, "heldout_discriminative")
-    pred = repeat_score(lambda s: predictive_score(windows.train, synthetic, settings, s),
-                        settings.n_runs, seed, "stocks", name, "predictive")
+    its stylized-facts distance to the held-out windows. Logs a progress line with an ETA
+    after each of its ``3 n_runs`` score networks."""
+    progress = Progress(f"{name} score networks", 3 * settings.n_runs, every=1, logger=logger)
+    disc = repeat_score(progress.counted(
+        lambda s: discriminative_score(windows.train, synthetic, settings, s)),
+        settings.n_runs, seed, "stocks", name, "discriminative")
+    held = repeat_score(progress.counted(
+        lambda s: discriminative_score(windows.heldout, synthetic, settings, s)),
+        settings.n_runs, seed, "stocks", name, "heldout_discriminative")
+    pred = repeat_score(progress.counted(
+        lambda s: predictive_score(windows.train, synthetic, settings, s)),
+        settings.n_runs, seed, "stocks", name, "predictive")
     memo = reference.score(synthetic)
     facts = stylized.score(synthetic, seed, "stocks", name)
     logger.info("%s: discriminative %.4f ± %.4f, held-out %.4f ± %.4f, predictive %.4f ± %.4f, "
