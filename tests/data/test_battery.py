@@ -320,6 +320,9 @@ CASES = [
     Case("parquet_file", lambda: parquet_bytes(), r"^\S+: a Parquet file, not a CSV"),
     Case("xls_workbook", lambda: bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504),
          r"^\S+: an Excel 97-2003 workbook \(\.xls\), not a CSV"),
+    Case("given_format_is_not_a_format", lambda: csv_bytes(PLAIN, rows_of(ISO)),
+         r"column 'Date': data.date_format '%Y-%Q' is not a date format: 'Q' is a bad "
+         r"directive", spec=CsvSpec(date_format="%Y-%Q")),
     Case("given_format_does_not_fit", lambda: csv_bytes(PLAIN, rows_of(ISO)),
          r"row 2, column 'Date': unparseable date '2021-01-04' \(format %d/%m/%Y\)",
          spec=CsvSpec(date_format="%d/%m/%Y")),

@@ -146,3 +146,34 @@ def test_rule_refuses_bad_input_with_one_line(workflow_copy: Path, tmp_path: Pat
               if line.startswith("error:")]
     assert errors == [f"error: {source}: {message}"]
     assert _files_under(workflow_copy) == []
+
+
+def _read_only_mounts_work(tmp_path: Path) -> bool:
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    script = f"mount --bind {probe} {probe} && mount -o remount,ro,bind {probe} && touch {probe}/x"
+    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True)
+    return shutil.which("unshare") is not None and "Read-only" in proc.stderr.decode()
+
+
+def test_a_read_only_output_folder_is_one_line_before_any_job(workflow_copy: Path,
+                                                              tmp_path: Path) -> None:
+    """data/prepared on a read-only mount (a user namespace's bind mount: root ignores
+    permission bits, not a read-only file system)."""
+    if not _read_only_mounts_work(tmp_path):
+        pytest.skip("no user namespaces for a read-only bind mount here")
+    for name in ("data", "results", "logs", ".snakemake"):
+        shutil.rmtree(workflow_copy / name, ignore_errors=True)
+    folder = workflow_copy / "data" / "prepared"
+    folder.mkdir(parents=True)
+    script = (f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && "
+              f"cd {workflow_copy} && exec {BIN / 'snakemake'} --cores 1 "
+              f"data/prepared/summary.json")
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    out = proc.stdout + proc.stderr
+    assert [x for x in out.splitlines() if x.startswith("error:")] == [
+        "error: data/prepared: cannot write: read-only file system"]
+    assert "Traceback" not in out and "Job stats" not in out

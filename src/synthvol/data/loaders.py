@@ -351,7 +351,12 @@ def parse_dates(cells: pd.Series, rows: np.ndarray, column: str, path: Path,
                             f"{cells.iloc[j]!r} (row {rows[j]}); make the column one format")
         formats = layout_formats or (_day_month_format(text, rows, column, path),)
     offsets = _utc_offsets(text, rows, column, path)
-    parsed = pd.to_datetime(text, format=formats[0], errors="coerce", utc=offsets is not None)
+    try:
+        parsed = pd.to_datetime(text, format=formats[0], errors="coerce",
+                                utc=offsets is not None)
+    except ValueError as exc:              # only a given format can be malformed
+        raise DataError(f"{path}: column '{column}': data.date_format {formats[0]!r} is not "
+                        f"a date format: {str(exc).splitlines()[0]}") from None
     for fmt in formats[1:]:
         parsed = parsed.fillna(pd.to_datetime(text, format=fmt, errors="coerce",
                                               utc=offsets is not None))
