@@ -5,7 +5,8 @@
 import sys
 
 from synthvol.config import check_sources, coerce_scalars, command_line_config, validate_params
-from synthvol.errors import ConfigError, OutputError
+from synthvol.data import source_files
+from synthvol.errors import OutputError, SynthvolError
 from synthvol.io import check_writable
 
 
@@ -14,13 +15,16 @@ configfile: "params.yaml"
 
 # Before any job: every parameters file and --config entry is read strictly (no YAML
 # aliases, no key given twice), nested `--config 'section={key: value}'` text gets its YAML
-# types, and the whole is validated. A bad parameter is one `error:` line and exit status 1
-# (a WorkflowError would print Snakemake's multi-line block around it).
+# types, the whole is validated, and the CSV named by data.source (the input of
+# prepare_data: editing it reruns the study from there) must be a file. A bad parameter is
+# one `error:` line and exit status 1 (a WorkflowError would print Snakemake's multi-line
+# block around it).
 try:
     check_sources(workflow.configfiles, command_line_config(sys.argv[1:]))
     _params = coerce_scalars(config)
     validate_params(_params)
-except ConfigError as exc:
+    PRICE_SOURCE = source_files(_params["data"]["source"])
+except SynthvolError as exc:
     print(f"error: {exc}", file=sys.stderr)
     sys.exit(1)
 config.clear()

@@ -595,6 +595,16 @@ def load_embedded_sp500(column: str = "Adj Close") -> pd.DataFrame:
                          "price": raw[column].to_numpy(dtype=np.float64)})
 
 
+def source_files(source: str) -> list[str]:
+    """The files ``data.source`` names, for the rule that reads it to declare as input (so
+    an edited price reruns the study from there): none for the embedded series, else the
+    CSV, checked now to be a regular file."""
+    if source == EMBEDDED_SP500:
+        return []
+    check_regular_file(Path(source))
+    return [source]
+
+
 def load_price_series(source: str, spec: CsvSpec = CsvSpec(), min_rows: int = 2) -> pd.DataFrame:
     """Load the series named by ``data.source``: ``arch:sp500`` or a CSV path."""
     if source == EMBEDDED_SP500:
