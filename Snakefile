@@ -48,7 +48,8 @@ include: "workflow/rules/report.smk"
 # A folder the study writes that the system refuses (read-only, no permission): one line
 # now, not Snakemake's traceback when it prepares the first job there.
 try:
-    check_writable([".snakemake", "logs", PREPARED, RESULTS])
+    check_writable([".snakemake"], depth=1)      # not its conda environments
+    check_writable(["logs", PREPARED, RESULTS])
 except OutputError as exc:
     print(f"error: {exc}", file=sys.stderr)
     sys.exit(1)

@@ -50,9 +50,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
-def check_writable(folders: Iterable[str | os.PathLike[str]]) -> None:
+def check_writable(folders: Iterable[str | os.PathLike[str]], depth: int | None = None) -> None:
     """Raise :class:`~synthvol.errors.OutputError` naming the first existing folder (each
-    given one or a folder below it) that this process cannot write, and why.
+    given one or a folder below it, down to ``depth`` levels) that this process cannot
+    write, and why.
 
     Run before any job: Snakemake itself removes and creates outputs before a job starts,
     and a refusal there would end in its traceback rather than one line.
@@ -66,6 +67,8 @@ def check_writable(folders: Iterable[str | os.PathLike[str]]) -> None:
                 read_only = os.statvfs(here).f_flag & os.ST_RDONLY
                 reason = "read-only file system" if read_only else "permission denied"
                 raise OutputError(f"{here}: cannot write: {reason}")
+            if depth is not None and len(Path(here).relative_to(root).parts) >= depth:
+                subdirs.clear()
             subdirs.sort()
 
 
