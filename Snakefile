@@ -2,21 +2,33 @@
 #   snakemake --cores 8                                  default study
 #   snakemake --cores 2 --configfile config/quick.yaml   quick size for trying things out
 #   snakemake --profile profiles/slurm                   on a SLURM cluster
-from synthvol.config import coerce_scalars, validate_params
-from synthvol.errors import ConfigError
+import sys
+
+from synthvol.config import check_sources, coerce_scalars, command_line_config, validate_params
+from synthvol.data import source_files
+from synthvol.errors import OutputError, SynthvolError
+from synthvol.io import check_writable
 
 
 configfile: "params.yaml"
 
 
-# Nested `--config 'section={key: value}'` values arrive as text: type them, then validate.
-_params = coerce_scalars(config)
+# Before any job: every parameters file and --config entry is read strictly (no YAML
+# aliases, no key given twice), nested `--config 'section={key: value}'` text gets its YAML
+# types, the whole is validated, and the CSV named by data.source (the input of
+# prepare_data: editing it reruns the study from there) must be a file. A bad parameter is
+# one `error:` line and exit status 1 (a WorkflowError would print Snakemake's multi-line
+# block around it).
+try:
+    check_sources(workflow.configfiles, command_line_config(sys.argv[1:]))
+    _params = coerce_scalars(config)
+    validate_params(_params)
+    PRICE_SOURCE = source_files(_params["data"]["source"])
+except SynthvolError as exc:
+    print(f"error: {exc}", file=sys.stderr)
+    sys.exit(1)
 config.clear()
 config.update(_params)
-try:
-    validate_params(config)
-except ConfigError as exc:
-    raise WorkflowError(str(exc)) from None
 
 
 # Each part's rule file appends the HTML fragment its report rule writes.
@@ -31,6 +43,16 @@ include: "workflow/rules/evaluation.smk"
 include: "workflow/rules/sv.smk"
 include: "workflow/rules/forecast.smk"
 include: "workflow/rules/report.smk"
+
+
+# A folder the study writes that the system refuses (read-only, no permission): one line
+# now, not Snakemake's traceback when it prepares the first job there.
+try:
+    check_writable([".snakemake"], depth=1)      # not its conda environments
+    check_writable(["logs", PREPARED, RESULTS])
+except OutputError as exc:
+    print(f"error: {exc}", file=sys.stderr)
+    sys.exit(1)
 
 
 rule all:

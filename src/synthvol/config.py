@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import copy
 import functools
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,105 @@ SCHEMA_DIR = REPO_ROOT / "workflow" / "schemas"
 TOP_SCHEMA = "params.schema.yaml"
 
 
-def load_yaml(path: str | Path) -> dict[str, Any]:
-    """Read a YAML mapping; a file that is not one raises :class:`ConfigError`."""
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases: ``*name`` (a billion-laughs bomb expands
+    exponentially in every walk of the config) is refused where it appears."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(problem=f"YAML alias *{event.anchor} is not accepted "
+                                               "in parameters; write the value out",
+                                       problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def _check_keys(node: yaml.Node, where: str, prefix: tuple[str, ...] = ()) -> None:
+    """Refuse a key given twice in one mapping (YAML would keep the last, unseen)."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = str(key.value)
+            dotted = ".".join((*prefix, name))
+            if name in seen:
+                raise ConfigError(f"{where}: line {key.start_mark.line + 1}: key '{dotted}' "
+                                  f"given twice")
+            seen.add(name)
+            _check_keys(value, where, (*prefix, name))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _check_keys(item, where, (*prefix, str(i)))
+
+
+def strict_yaml(text: str, where: str, prefix: tuple[str, ...] = ()) -> Any:
+    """Parse YAML text refusing aliases and duplicate keys; ``where`` names it in errors,
+    ``prefix`` is the dotted key the text is the value of."""
+    loader = _StrictLoader(text)
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read parameters: {str(exc).splitlines()[0]}") from exc
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_keys(node, where, prefix)
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        raise ConfigError(f"{where}: {line}{exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where}: not YAML: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise ConfigError(f"{where}: nested too deeply to be parameters") from None
+    finally:
+        loader.dispose()
+
+
+def load_yaml(path: str | Path) -> dict[str, Any]:
+    """Read a YAML mapping strictly (:func:`strict_yaml`); anything else raises
+    :class:`ConfigError` naming the file."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise ConfigError(f"{path}: cannot read parameters: {reason}") from None
+    data = strict_yaml(text, str(path))
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: parameters must be a YAML mapping")
     return data
+
+
+def command_line_config(argv: Sequence[str]) -> list[str]:
+    """The ``key=value`` entries after Snakemake's ``--config`` / ``-C`` in ``argv``."""
+    entries: list[str] = []
+    taking = False
+    for arg in argv:
+        if arg.startswith("--config="):
+            entries.append(arg.split("=", 1)[1])
+            taking = True
+        elif arg in ("--config", "-C"):
+            taking = True
+        elif arg.startswith("-"):
+            taking = False
+        elif taking:
+            entries.append(arg)
+    return entries
+
+
+def check_sources(configfiles: Sequence[str | Path], entries: Sequence[str]) -> None:
+    """Read every parameters file and ``--config`` entry strictly, before anything walks the
+    merged config: no aliases, no key given twice (in a file, or across ``--config``)."""
+    for path in configfiles:
+        load_yaml(path)
+    keys: set[str] = set()
+    for entry in entries:
+        key, _, value = entry.partition("=")
+        if key in keys:
+            raise ConfigError(f"--config: key '{key}' given twice")
+        keys.add(key)
+        try:
+            yaml.compose(value, Loader=yaml.BaseLoader)
+        except (yaml.YAMLError, RecursionError):
+            continue                    # Snakemake takes text that is not YAML as text
+        strict_yaml(value, "--config", (key,))
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -63,7 +154,7 @@ def coerce_scalars(params: Any) -> Any:
     if isinstance(params, str):
         try:
             parsed = yaml.safe_load(params)
-        except yaml.YAMLError:
+        except (yaml.YAMLError, ValueError):     # ValueError: "2020-13-45" as a YAML date
             return params
         if isinstance(parsed, (bool, int, float)) or (parsed is None and params.strip()):
             return parsed
@@ -112,7 +203,9 @@ def validate_params(params: Mapping[str, Any], schema_dir: str | Path = SCHEMA_D
     schema_dir = Path(schema_dir)
     schema = _load_schema(schema_dir / TOP_SCHEMA)
     validator_cls = jsonschema.validators.validator_for(schema)
-    validator = validator_cls(schema, registry=_registry(schema_dir))
+    check_finite(params)
+    validator = validator_cls(schema, registry=_registry(schema_dir),
+                              format_checker=validator_cls.FORMAT_CHECKER)
     errors = list(validator.iter_errors(dict(params)))
     if errors:
         # The most specific error (deepest key) names the culprit; ties go to the first key.
@@ -123,6 +216,19 @@ def validate_params(params: Mapping[str, Any], schema_dir: str | Path = SCHEMA_D
             message = message[:200] + "..."
         raise ConfigError(f"invalid parameter '{_key_path(error)}': {message}")
     check_constraints(params)
+
+
+def check_finite(params: Any, prefix: tuple[str, ...] = ()) -> None:
+    """Refuse NaN and infinite numbers, which pass every schema bound unseen."""
+    if isinstance(params, Mapping):
+        for key, value in params.items():
+            check_finite(value, (*prefix, str(key)))
+    elif isinstance(params, list):
+        for i, value in enumerate(params):
+            check_finite(value, (*prefix, str(i)))
+    elif isinstance(params, float) and not math.isfinite(params):
+        raise ConfigError(f"invalid parameter '{'.'.join(prefix)}': {params} is not a "
+                          f"finite number")
 
 
 def dotted_value(params: Mapping[str, Any], key: str, missing: Any = None) -> Any:
@@ -142,8 +248,11 @@ def _both(check):
     return run
 
 
-#: Cross-field constraints: (key named in the error, other key, check(value, other), rule).
+#: Cross-field constraints: (key named in the error, other key or None, check(value, other),
+#: rule).
 CONSTRAINTS = [
+    ("data.feature_range", None, lambda a, _: a is None or a[0] < a[1],
+     "must be [min, max] with min below max"),
     ("evaluation.acf_lags", "data.window_length", _both(lambda a, b: a < b),
      "must be below data.window_length"),
     ("data.start", "data.end", _both(lambda a, b: str(a) < str(b)), "must be before data.end"),
@@ -160,9 +269,10 @@ def check_constraints(params: Mapping[str, Any]) -> None:
     """
     for key, other, check, rule in CONSTRAINTS:
         value = dotted_value(params, key)
-        if not check(value, dotted_value(params, other)):
-            raise ConfigError(f"invalid parameter '{key}': {value!r} {rule} "
-                              f"({dotted_value(params, other)!r})")
+        against = None if other is None else dotted_value(params, other)
+        if not check(value, against):
+            told = "" if other is None else f" ({against!r})"
+            raise ConfigError(f"invalid parameter '{key}': {value!r} {rule}{told}")
 
 
 def load_params(path: str | Path = REPO_ROOT / "params.yaml",

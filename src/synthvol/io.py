@@ -14,7 +14,7 @@ import glob
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,28 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         raise OutputError(f"{target}: cannot write: {reason}") from exc
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def check_writable(folders: Iterable[str | os.PathLike[str]], depth: int | None = None) -> None:
+    """Raise :class:`~synthvol.errors.OutputError` naming the first existing folder (each
+    given one or a folder below it, down to ``depth`` levels) that this process cannot
+    write, and why.
+
+    Run before any job: Snakemake itself removes and creates outputs before a job starts,
+    and a refusal there would end in its traceback rather than one line.
+    """
+    for folder in folders:
+        root = Path(folder)
+        if not root.is_dir():
+            continue
+        for here, subdirs, _ in os.walk(root):
+            if not os.access(here, os.W_OK | os.X_OK):
+                read_only = os.statvfs(here).f_flag & os.ST_RDONLY
+                reason = "read-only file system" if read_only else "permission denied"
+                raise OutputError(f"{here}: cannot write: {reason}")
+            if depth is not None and len(Path(here).relative_to(root).parts) >= depth:
+                subdirs.clear()
+            subdirs.sort()
 
 
 def remove_stale_temporaries(path: str | os.PathLike[str]) -> list[Path]:

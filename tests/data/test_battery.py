@@ -8,7 +8,11 @@ second, plausible way: an ambiguous file is refused with the parameter that sett
 from __future__ import annotations
 
 import codecs
+import gzip
+import io
+import os
 import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,7 +157,32 @@ CASES = [
     Case("comma_us_quoted", lambda: csv_bytes(PLAIN, rows_of(ISO, lambda p: q(us(p))))),
     Case("day_first_slash", lambda: csv_bytes(PLAIN, rows_of("%d/%m/%Y", newest_first=True))),
     Case("month_first_slash", lambda: csv_bytes(PLAIN, rows_of("%m/%d/%Y"))),
-    Case("day_first_two_digit_year", lambda: csv_bytes(PLAIN, rows_of("%d-%m-%y"))),
+    Case("two_digit_year_with_date_format", lambda: csv_bytes(PLAIN, rows_of("%d-%m-%y")),
+         spec=CsvSpec(date_format="%d-%m-%y")),
+    Case("bom_inside_quoted_header",
+         lambda: b'"\xef\xbb\xbfDate","Close"\n' + csv_bytes(PLAIN, rows_of(ISO))[11:]),
+    Case("double_bom_before_quoted_header",
+         lambda: codecs.BOM_UTF8 + csv_bytes([q("\ufeffDate"), q("Close")], rows_of(ISO),
+                                             encoding="utf-8-sig")),
+    Case("space_grouped_european",
+         lambda: csv_bytes(PLAIN, rows_of("%d.%m.%Y", lambda p: eu(p).replace(".", "\u00a0")),
+                           sep=";")),
+    Case("apostrophe_grouped_us", lambda: csv_bytes(PLAIN, rows_of(ISO, lambda p: us(p).replace(
+        ",", "'")))),
+    Case("scientific_cell_among_us_numbers",
+         lambda: csv_bytes(PLAIN, replace_cell(rows_of(ISO, lambda p: q(us(p))), 70, 1,
+                                               f"{PRICES[70]:.6E}"))),
+    Case("scientific_cell_among_european_numbers",
+         lambda: csv_bytes(PLAIN, replace_cell(rows_of(ISO, eu), 70, 1,
+                                               f"{PRICES[70]:.6E}".replace(".", ",")),
+                           sep=";")),
+    Case("one_utc_offset_kept_as_written",
+         lambda: csv_bytes(PLAIN, rows_of("%Y-%m-%dT%H:%M:%S+08:00"))),
+    Case("daylight_saving_offsets_converted_to_utc",
+         lambda: csv_bytes(PLAIN, [[d.isoformat(), f"{p:.2f}"] for d, p in
+                                   zip(DATES.tz_localize("America/New_York"), PRICES)]),
+         dates=tuple(DATES.tz_localize("America/New_York").tz_convert("UTC")
+                     .tz_localize(None))),
     Case("date_format_settles_ambiguity", lambda: csv_bytes(PLAIN, ambiguous_dates()),
          spec=CsvSpec(date_format="%d/%m/%Y"),
          dates=tuple(d for d in pd.date_range("2021-01-01", "2021-12-31") if d.day <= 12)[:N]),
@@ -212,14 +241,110 @@ CASES = [
     Case("empty_file", lambda: b"", r"empty file"),
     Case("missing_price_column", lambda: csv_bytes(["Date", "Open"], rows_of(ISO)),
          r"missing price column: none of"),
+    Case("overflow_exponent", lambda: csv_bytes(PLAIN, replace_cell(rows_of(ISO), 10, 1,
+                                                                     "1e999")),
+         r"^\S+: row 12, column 'Close': price '1e999' overflows a 64-bit float$"),
+    Case("overflow_digits", lambda: csv_bytes(PLAIN, replace_cell(rows_of(ISO), 10, 1,
+                                                                   "9" * 400)),
+         r"row 12, column 'Close': price '9{400}' overflows a 64-bit float$"),
+    *(Case(f"infinity_spelled_{name}",
+           lambda cell=cell: csv_bytes(PLAIN, replace_cell(rows_of(ISO), 10, 1, cell)),
+           rf"row 12, column 'Close': unparseable price '{re.escape(cell)}' \(the column's "
+           r"numbers are US, like '950.00' in row 2\)$")
+      for name, cell in (("inf", "inf"), ("Infinity", "Infinity"), ("minus_inf", "-inf"),
+                         ("excel", "1.#INF"), ("symbol", "\u221e"))),
+    Case("european_scientific_with_dot",
+         lambda: csv_bytes(PLAIN, replace_cell(rows_of(ISO, eu), 70, 1, "1.264510E+03"),
+                           sep=";"),
+         r"row 72, column 'Close': unparseable price '1.264510E\+03' \(the column's numbers "
+         r"are European, like '950,00' in row 2\)$"),
+    Case("european_leading_dot",
+         lambda: csv_bytes(PLAIN, replace_cell(rows_of(ISO, eu), 70, 1, ".46"), sep=";"),
+         r"row 72, column 'Close': unparseable price '.46' \(the column's numbers are "
+         r"European"),
+    Case("space_inside_number",
+         lambda: csv_bytes(PLAIN, replace_cell(rows_of(ISO), 70, 1, "10 92.30")),
+         r"row 72, column 'Close': unparseable price '10 92.30' \(a space inside a number "
+         r"that does not group its digits by three\)$"),
+    *(Case(f"duplicate_column_{name}", lambda header=header: csv_bytes(
+        header, [[*r, r[1]] for r in rows_of(ISO)]),
+        rf"^\S+: row 1: duplicate column names '{re.escape(header[1].strip())}' \(column 2\) "
+        rf"and '{re.escape(header[2].strip())}' \(column 3\); rename one$")
+      for name, header in (("exact", ["Date", "Close", "Close"]),
+                           ("case", ["Date", "Close", "CLOSE"]),
+                           ("whitespace", ["Date", "Adj Close", " Adj  Close "]),
+                           ("underscore", ["Date", "Adj Close", "Adj_Close"]),
+                           ("pandas_suffix", ["Date", "Close", "Close.1"]))),
+    Case("two_digit_year_day_first", lambda: csv_bytes(PLAIN, rows_of("%d/%m/%y")),
+         r"row 2, column 'Date': two-digit year in '04/01/21'; set data.date_format to "
+         r"\"%d/%m/%y\" \(years 00-68 read as 2000-2068, 69-99 as 1969-1999\)"),
+    Case("two_digit_year_across_a_century",
+         lambda: csv_bytes(PLAIN, [["31/12/99", "950.00"], ["03/01/00", "951.00"]]),
+         r"row 2, column 'Date': two-digit year in '31/12/99'; set data.date_format to "
+         r"\"%d/%m/%y\""),
+    Case("two_digit_year_month_first", lambda: csv_bytes(PLAIN, rows_of("%m-%d-%y")),
+         r"row 2, column 'Date': two-digit year in '01-04-21'; set data.date_format to "
+         r"\"%m-%d-%y\""),
+    Case("two_digit_year_first", lambda: csv_bytes(PLAIN, rows_of("%y-%m-%d")),
+         r"row 2, column 'Date': two-digit year in '21-01-04'"),
+    Case("date_before_1677",
+         lambda: csv_bytes(PLAIN, replace_cell(rows_of(ISO), 0, 0, "1600-01-03")),
+         r"row 2, column 'Date': date '1600-01-03' outside the range pandas holds "
+         r"\(1677-09-22 to 2262-04-11\)$"),
+    Case("date_after_2262",
+         lambda: csv_bytes(PLAIN, replace_cell(rows_of("%d/%m/%Y"), 79, 0, "01/01/2300")),
+         r"row 81, column 'Date': date '01/01/2300' outside the range pandas holds"),
+    Case("offsets_that_change_the_day_in_utc",
+         lambda: csv_bytes(PLAIN, [[d.isoformat(), f"{p:.2f}"] for d, p in
+                                   zip(DATES.tz_localize("Europe/Berlin"), PRICES)]),
+         r"row 2, column 'Date': mixed UTC offsets \(\+01:00, \+02:00\), and in UTC "
+         r"'2021-01-04T00:00:00\+01:00' falls on 2021-01-03, another day"),
+    Case("offset_in_some_rows_only",
+         lambda: csv_bytes(PLAIN, replace_cell(rows_of("%Y-%m-%dT%H:%M:%S"), 5, 0,
+                                               "2021-01-11T00:00:00Z")),
+         r"column 'Date': '2021-01-11T00:00:00Z' \(row 7\) has a UTC offset and "
+         r"'2021-01-04T00:00:00' \(row 2\) none"),
+    Case("second_table_after_a_blank_line",
+         lambda: csv_bytes(PLAIN, rows_of(ISO), tail=("", "Date,Volume", "2021-01-04,100")),
+         r"^\S+: row 83: a second table starts after the blank row 82; keep one table"),
+    Case("wider_second_table_after_a_blank_line",
+         lambda: csv_bytes(PLAIN, rows_of(ISO)[:50], tail=("", "Date,Open,Close",
+                                                          "2021-01-04,1,2")),
+         r"^\S+: row 53 has 3 fields, the header 2 \(a second table after the blank row "
+         r"52\?\)$"),
+    Case("xlsx_workbook", lambda: zipped("xl/workbook.xml"),
+         r"^\S+: an Excel workbook \(\.xlsx\), not a CSV text file"),
+    Case("zip_archive", lambda: zipped("prices.csv"), r"^\S+: a zip archive, not a CSV"),
+    Case("gzip_csv", lambda: gzip.compress(csv_bytes(PLAIN, rows_of(ISO)), mtime=0),
+         r"^\S+: gzip-compressed, not a CSV text file"),
+    Case("parquet_file", lambda: parquet_bytes(), r"^\S+: a Parquet file, not a CSV"),
+    Case("xls_workbook", lambda: bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504),
+         r"^\S+: an Excel 97-2003 workbook \(\.xls\), not a CSV"),
+    Case("given_format_is_not_a_format", lambda: csv_bytes(PLAIN, rows_of(ISO)),
+         r"column 'Date': data.date_format '%Y-%Q' is not a date format: 'Q' is a bad "
+         r"directive", spec=CsvSpec(date_format="%Y-%Q")),
     Case("given_format_does_not_fit", lambda: csv_bytes(PLAIN, rows_of(ISO)),
          r"row 2, column 'Date': unparseable date '2021-01-04' \(format %d/%m/%Y\)",
          spec=CsvSpec(date_format="%d/%m/%Y")),
 ]
 
 
-def test_battery_has_thirty_cases() -> None:
-    assert len(CASES) >= 30
+def zipped(member: str) -> bytes:
+    """A zip archive holding one CSV (an .xlsx workbook is a zip with xl/ members)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member, csv_bytes(PLAIN, rows_of(ISO)))
+    return buffer.getvalue()
+
+
+def parquet_bytes() -> bytes:
+    buffer = io.BytesIO()
+    pd.DataFrame({"Date": DATES, "Close": PRICES}).to_parquet(buffer)
+    return buffer.getvalue()
+
+
+def test_battery_size() -> None:
+    assert len(CASES) >= 80
     assert len({c.name for c in CASES}) == len(CASES)
 
 
@@ -238,6 +363,32 @@ def test_battery(case: Case, tmp_path: Path) -> None:
         assert "\n" not in message
         assert message.startswith(f"{path}: ")
         assert re.search(case.error, message), message
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _loop(path: Path) -> None:
+    path.symlink_to(path.with_name("loop_b"))
+    path.with_name("loop_b").symlink_to(path)
+
+
+@pytest.mark.parametrize("make,message", [
+    (_fifo, "a named pipe (FIFO), not a regular file; save the prices to a file"),
+    (_loop, "symbolic link loop"),
+    (lambda path: path.symlink_to(path.with_name("gone.csv")),
+     "symbolic link to a missing file ({dir}/gone.csv)"),
+    (lambda path: path.mkdir(), "a directory, not a regular file; save the prices to a file"),
+    (lambda path: None, "file not found"),
+], ids=["fifo", "symlink_loop", "dangling_symlink", "directory", "missing"])
+def test_a_path_that_is_not_a_file_is_named_for_what_it_is(make, message: str,
+                                                           tmp_path: Path) -> None:
+    path = tmp_path / "prices.csv"
+    make(path)
+    with pytest.raises(DataError) as info:
+        load_csv(path)
+    assert str(info.value) == f"{path}: {message.format(dir=tmp_path)}"
 
 
 def test_utf16_bom_is_recognised() -> None:

@@ -146,3 +146,74 @@ def test_rule_refuses_bad_input_with_one_line(workflow_copy: Path, tmp_path: Pat
               if line.startswith("error:")]
     assert errors == [f"error: {source}: {message}"]
     assert _files_under(workflow_copy) == []
+
+
+def _read_only_mounts_work(tmp_path: Path) -> bool:
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    script = f"mount --bind {probe} {probe} && mount -o remount,ro,bind {probe} && touch {probe}/x"
+    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True)
+    return shutil.which("unshare") is not None and "Read-only" in proc.stderr.decode()
+
+
+def test_a_read_only_output_folder_is_one_line_before_any_job(workflow_copy: Path,
+                                                              tmp_path: Path) -> None:
+    """data/prepared on a read-only mount (a user namespace's bind mount: root ignores
+    permission bits, not a read-only file system)."""
+    if not _read_only_mounts_work(tmp_path):
+        pytest.skip("no user namespaces for a read-only bind mount here")
+    for name in ("data", "results", "logs", ".snakemake"):
+        shutil.rmtree(workflow_copy / name, ignore_errors=True)
+    folder = workflow_copy / "data" / "prepared"
+    folder.mkdir(parents=True)
+    script = (f"mount --bind {folder} {folder} && mount -o remount,ro,bind {folder} && "
+              f"cd {workflow_copy} && exec {BIN / 'snakemake'} --cores 1 "
+              f"data/prepared/summary.json")
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1
+    out = proc.stdout + proc.stderr
+    assert [x for x in out.splitlines() if x.startswith("error:")] == [
+        "error: data/prepared: cannot write: read-only file system"]
+    assert "Traceback" not in out and "Job stats" not in out
+
+
+def _snakemake(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+    return subprocess.run([str(BIN / "snakemake"), *args], cwd=repo, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_an_edited_price_reruns_data_preparation(workflow_copy: Path, tmp_path: Path) -> None:
+    """The CSV named by data.source is prepare_data's input: correcting one price after a
+    finished run reruns it (and so everything after it) with the corrected price."""
+    dates = pd.bdate_range("2015-01-01", periods=400)
+    cents = [10_000 + 25 * i for i in range(400)]
+    source = tmp_path / "prices.csv"
+
+    def write(cents: list[int]) -> None:
+        source.write_text("Date,Close\n" + "".join(f"{d:%Y-%m-%d},{c / 100:.2f}\n"
+                                                   for d, c in zip(dates, cents)))
+
+    write(cents)
+    assert _prepare(workflow_copy, source).returncode == 0
+    target = "data/prepared/summary.json"
+    assert "Nothing to be done" in _snakemake(workflow_copy, "-n", target).stdout
+    cents[200] = 15_050
+    write(cents)
+    dry = _snakemake(workflow_copy, "-n", target)
+    assert "prepare_data" in dry.stdout and f"Updated input files: {source}" in dry.stdout
+    assert _snakemake(workflow_copy, "--cores", "1", target).returncode == 0
+    prices = pd.read_parquet(workflow_copy / "data/prepared/prices.parquet")
+    assert prices["price"].tolist() == [c / 100 for c in cents]
+
+
+def test_a_missing_source_is_one_line_before_any_job(workflow_copy: Path,
+                                                     tmp_path: Path) -> None:
+    proc = _prepare(workflow_copy, tmp_path / "nowhere.csv")
+    assert proc.returncode == 1
+    out = proc.stdout + proc.stderr
+    assert [x for x in out.splitlines() if x.startswith("error:")] == [
+        f"error: {tmp_path / 'nowhere.csv'}: file not found"]
+    assert "Traceback" not in out and "Job stats" not in out

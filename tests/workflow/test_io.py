@@ -27,3 +27,19 @@ def test_failed_write_leaves_no_file(tmp_path: Path) -> None:
             tmp.write_text("half")
             raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_check_writable_names_the_first_refused_folder_down_to_depth(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    from synthvol.errors import OutputError
+    from synthvol.io import check_writable
+
+    refused = tmp_path / "a" / "b" / "c"
+    refused.mkdir(parents=True)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: Path(p) != refused
+                        and real_access(p, mode))
+    check_writable([tmp_path / "missing", tmp_path], depth=2)       # c is three below
+    with pytest.raises(OutputError) as info:
+        check_writable([tmp_path])
+    assert str(info.value) == f"{refused}: cannot write: permission denied"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,83 @@ def test_command_line_text_gets_yaml_types() -> None:
                                   "src": "arch:sp500", "none": "null", "keep": 4}})
     assert typed == {"a": {"n": 3, "x": 0.5, "flag": True, "date": "2012-01-03",
                            "src": "arch:sp500", "none": None, "keep": 4}}
+
+
+BILLION_LAUGHS = "junk:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"  {b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+
+
+def test_billion_laughs_is_refused_at_its_first_alias(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text(BILLION_LAUGHS)
+    assert len(BILLION_LAUGHS) < 10_000
+    with pytest.raises(ConfigError) as info:
+        load_yaml(bomb)
+    assert str(info.value) == (f"{bomb}: line 3: YAML alias *a is not accepted in parameters; "
+                               "write the value out")
+
+
+@pytest.mark.parametrize("text,message", [
+    ("data:\n  start: '2020-01-01'\n  start: '2021-01-01'\n",
+     "line 3: key 'data.start' given twice"),
+    ("seed: 1\ndata: {}\nseed: 2\n", "line 3: key 'seed' given twice"),
+    ("sv:\n  schemes: [{a: 1, a: 2}]\n", "line 2: key 'sv.schemes.0.a' given twice"),
+    ("base: &b {x: 1}\nother:\n  <<: *b\n", "line 3: YAML alias *b is not accepted"),
+    ("x: " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply to be parameters"),
+    ("data: [1, 2\n", "line 2: expected ',' or ']', but got '<stream end>'"),
+])
+def test_parameters_files_are_read_strictly(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_yaml(path)
+    assert str(info.value).startswith(f"{path}: {message}")
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("entries,message", [
+    (["seed=1", "seed=2"], "--config: key 'seed' given twice"),
+    (["data={start: '2020-01-01', start: '2021-01-01'}"],
+     "--config: line 1: key 'data.start' given twice"),
+    (["junk={a: &a [1], b: *a}"], "--config: line 1: YAML alias *a is not accepted"),
+])
+def test_command_line_config_is_read_strictly(entries: list, message: str) -> None:
+    from synthvol.config import check_sources, command_line_config
+
+    argv = ["-n", "--config", *entries, "--cores", "2"]
+    assert command_line_config(argv) == entries
+    with pytest.raises(ConfigError) as info:
+        check_sources([REPO_ROOT / "params.yaml"], command_line_config(argv))
+    assert str(info.value).startswith(message)
+    check_sources([REPO_ROOT / "params.yaml"], ["seed=1", "data={start: '2020-01-01'}",
+                                                "data.source=not: yaml: [text"])
+
+
+@pytest.mark.parametrize("path,value,message", [
+    (("data", "test_fraction"), float("nan"), "'data.test_fraction': nan is not a finite"),
+    (("data", "feature_range"), [-1.0, float("inf")], "'data.feature_range.1': inf is not a"),
+    (("baselines", "interval_level"), float("-inf"), "'baselines.interval_level': -inf is"),
+    (("sv", "truth", "mu"), float("nan"), "'sv.truth.mu': nan is not a finite number"),
+    (("data", "feature_range"), [0, 0], "'data.feature_range': [0, 0] must be [min, max] "
+                                        "with min below max"),
+    (("data", "feature_range"), [1.0, -1.0], "'data.feature_range': [1.0, -1.0] must be"),
+    (("data", "start"), "2020-13-45", "'data.start': '2020-13-45' is not a 'date'"),
+    (("data", "end"), "2021-02-29", "'data.end': '2021-02-29' is not a 'date'"),
+])
+def test_non_finite_inverted_and_impossible_values_are_refused(params: dict, path: tuple,
+                                                               value: object,
+                                                               message: str) -> None:
+    bad = copy.deepcopy(params)
+    node = bad
+    for p in path[:-1]:
+        node = node[p]
+    node[path[-1]] = value
+    with pytest.raises(ConfigError) as info:
+        validate_params(bad)
+    assert str(info.value).startswith(f"invalid parameter {message}")
+
+
+def test_an_impossible_date_on_the_command_line_stays_text() -> None:
+    from synthvol.config import coerce_scalars
+
+    assert coerce_scalars({"data": {"start": "2020-13-45"}}) == {"data": {"start": "2020-13-45"}}

@@ -73,13 +73,41 @@ def test_schema_enums_come_from_the_registries() -> None:
     assert schema["b"][0] == {"type": "string", "enum": list(registry.SV_SCHEMES)}
 
 
-def test_snakemake_rejects_a_bad_key_before_any_job(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.yaml"
-    bad.write_text("evaluation:\n  stocks:\n    models:\n      timegan: {iteration: 3}\n")
+BOMB = "junk:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"  {b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+
+
+@pytest.mark.parametrize("configfile,args,line", [
+    ("evaluation:\n  stocks:\n    models:\n      timegan: {iteration: 3}\n", [],
+     "error: invalid parameter 'evaluation.stocks.models.timegan.iteration': Additional "
+     "properties are not allowed ('iteration' was unexpected)"),
+    (BOMB, [], "error: {configfile}: line 3: YAML alias *a is not accepted in parameters; "
+               "write the value out"),
+    ("data:\n  start: '2020-01-01'\n  start: '2021-01-01'\n", [],
+     "error: {configfile}: line 3: key 'data.start' given twice"),
+    ("data:\n  test_fraction: .nan\n", [],
+     "error: invalid parameter 'data.test_fraction': nan is not a finite number"),
+    ("data:\n  start: '2020-13-45'\n", [],
+     "error: invalid parameter 'data.start': '2020-13-45' is not a 'date'"),
+    (None, ["--config", "seed=1", "seed=2"], "error: --config: key 'seed' given twice"),
+    (None, ["--config", "data={feature_range: [-1, .inf]}"],
+     "error: invalid parameter 'data.feature_range.1': inf is not a finite number"),
+    (None, ["--config", "data={feature_range: [0, 0]}"],
+     "error: invalid parameter 'data.feature_range': [0, 0] must be [min, max] with min below "
+     "max"),
+], ids=["unknown_key", "billion_laughs", "duplicate_key", "nan", "impossible_date",
+        "duplicate_config_key", "infinite_range", "empty_range"])
+def test_snakemake_refuses_bad_parameters_in_one_line_before_any_job(
+        tmp_path: Path, configfile: str | None, args: list, line: str) -> None:
+    path = tmp_path / "bad.yaml"
+    if configfile is not None:
+        path.write_text(configfile)
+        args = ["--configfile", str(path), *args]
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    proc = subprocess.run(["snakemake", "-n", "--configfile", str(bad)], cwd=REPO_ROOT,
-                          env=env, capture_output=True, text=True)
-    assert proc.returncode != 0
+    proc = subprocess.run(["snakemake", "-n", *args], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
     out = proc.stdout + proc.stderr
-    assert "invalid parameter 'evaluation.stocks.models.timegan.iteration'" in out
-    assert "Job stats" not in out
+    assert [x for x in out.splitlines() if x.startswith("error:")] == [line.format(
+        configfile=path)]
+    assert "Traceback" not in out and "WorkflowError" not in out and "Job stats" not in out

@@ -1,8 +1,12 @@
 # Data preparation: load, validate, split, scale and window the study's price series;
 # windows.parquet holds the training-block windows, heldout_windows.parquet the held-out ones.
+# The CSV named by data.source (PRICE_SOURCE, from the Snakefile; none for arch:sp500) is
+# the input: editing a price reruns the study from here.
 
 
 rule prepare_data:
+    input:
+        PRICE_SOURCE,
     output:
         prices=f"{PREPARED}/prices.parquet",
         returns=f"{PREPARED}/returns.parquet",

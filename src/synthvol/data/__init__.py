@@ -1,6 +1,6 @@
 """Loading, validating and preparing the study's daily price series."""
 
-from synthvol.data.loaders import load_price_series
+from synthvol.data.loaders import load_price_series, source_files
 from synthvol.data.prepare import (
     MinMaxScaler,
     PreparedData,
@@ -18,4 +18,5 @@ __all__ = [
     "log_returns",
     "prepare_series",
     "read_split",
+    "source_files",
 ]
