@@ -19,7 +19,7 @@ except ConfigError as exc:
     raise WorkflowError(str(exc)) from None
 
 
-# Each part's rule file appends the HTML fragment its report rule writes.
+# Each part's rule file appends the section data (JSON) its report rule writes.
 REPORT_SECTIONS = []
 
 

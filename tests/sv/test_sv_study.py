@@ -91,7 +91,7 @@ def test_quick_study_runs_end_to_end_in_the_dag(tmp_path):
     garch_dir = tmp_path / "results" / "baselines" / "garch"
     garch_dir.mkdir(parents=True)
     garch.to_parquet(garch_dir / "conditional_volatility.parquet")
-    target = "results/report/sections/30_sv.html"
+    target = "results/report/sections/30_sv.json"
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "quick.yaml",
            "--rerun-triggers", "mtime", "--allowed-rules", "sv_chunk", "sv_aggregate",
            "sv_real_data", "sv_mixture_error", "sv_report", "--", target]
