@@ -10,7 +10,7 @@ from page import Page
 from synthvol.report.html import float_formatter, leading_number, table_html
 from synthvol.report.labels import column_label, quantity
 from synthvol.report.model import section, table
-from synthvol.report.render import _Numbers, section_html
+from synthvol.report.render import section_html
 
 
 def cells(page: str, column: int) -> list[str]:
@@ -122,7 +122,7 @@ def test_integer_missing_values_and_multiindex_columns() -> None:
 def test_findings_are_the_shared_convention() -> None:
     sec = section("sv", "SV", [table(pd.DataFrame({"n": [1]}), anchor="sv-table2")],
                   [("Scheme V & IV lead.", "sv-table2")])
-    block = section_html(sec, _Numbers(), ".")
+    block = section_html(sec)
     assert ('<aside class="findings" data-part="sv"><ul><li><a href="#sv-table2">'
             'Scheme V &amp; IV lead.</a></li></ul></aside>') in block
 

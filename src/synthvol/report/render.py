@@ -122,8 +122,11 @@ def findings_list_html(sec: Section) -> str:
                    for f in sec.findings)
 
 
-def section_html(sec: Section, numbers: _Numbers, report_dir: str | os.PathLike[str]) -> str:
-    """A section: heading, its findings, its blocks."""
+def section_html(sec: Section, report_dir: str | os.PathLike[str] = ".",
+                 numbers: _Numbers | None = None) -> str:
+    """A section: heading, its findings, its blocks (numbered from 1 unless ``numbers``
+    continues a page's count)."""
+    numbers = numbers or _Numbers()
     aside = (f'<aside class="findings" data-part="{escape(sec.anchor)}"><ul>'
              f"{findings_list_html(sec)}</ul></aside>\n" if sec.findings else "")
     body = "\n".join(block_html(b, numbers, report_dir) for b in sec.blocks)
@@ -229,7 +232,7 @@ def render_html(report: Report, report_dir: str | os.PathLike[str] = ".") -> str
               "<code>snakemake</code> or <code>dvc repro</code> from <code>params.yaml</code>."
               "</p>"
             + f"<nav><h2>Contents</h2><ul>{toc}</ul></nav>\n"
-            + "\n".join(section_html(s, numbers, report_dir) for s in report.sections))
+            + "\n".join(section_html(s, report_dir, numbers) for s in report.sections))
     if report.provenance:
         body += provenance_html(report.provenance, report.params_yaml, numbers)
     return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
