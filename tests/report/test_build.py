@@ -17,9 +17,7 @@ from page import Page
 from synthvol.errors import SynthvolError
 from synthvol.report import provenance as prov
 from synthvol.report.model import (
-    Report,
     ReportDataError,
-    load_report,
     load_section,
     paragraph,
     save_section,
@@ -27,7 +25,13 @@ from synthvol.report.model import (
     table,
 )
 from synthvol.report.readme import BEGIN, END, update_readme
-from synthvol.report.render import findings_markdown, render_html, write_report
+from synthvol.report.render import (
+    Report,
+    findings_markdown,
+    load_report,
+    render_html,
+    write_report,
+)
 
 PARAMS = {"seed": 1, "data": {"start": "2010-01-01", "test_fraction": 0.2}}
 

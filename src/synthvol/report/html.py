@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 from synthvol.report.labels import Quantity, column_label, quantity, value_label
+from synthvol.report.model import BEST_RULES
 
 #: Significant digits of a float column whose quantity does not say otherwise.
 DEFAULT_DIGITS = 4
 #: Text cells longer than this may wrap; shorter ones (dates, names) stay on one line.
 WRAP_AT = 32
-BEST_RULES = {"min": "lowest", "max": "highest", "abs_min": "closest to zero"}
 
 
 def escape(text: str) -> str:

@@ -27,11 +27,11 @@ import pandas as pd
 
 from synthvol.errors import SynthvolError
 from synthvol.io import write_text
-from synthvol.report.html import BEST_RULES
-from synthvol.report.provenance import Provenance
 
 #: Version of the JSON layout; a reader refuses files of another.
 FORMAT = 1
+#: How a table's best value is chosen, and how the page says it.
+BEST_RULES = {"min": "lowest", "max": "highest", "abs_min": "closest to zero"}
 #: Column kinds of a :class:`Table` and the pandas dtype each is rebuilt as.
 KINDS = {"bool": "bool", "int": "int64", "nullable_int": "Int64", "float": "float64",
          "text": "object"}
@@ -128,17 +128,6 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True)
-class Report:
-    """The whole page: its sections in order, where it came from and the effective params
-    (as YAML text)."""
-
-    title: str
-    sections: tuple[Section, ...]
-    provenance: Provenance | None = None
-    params_yaml: str = ""
-
-
 # --- building from the parts' data ---------------------------------------------------------
 
 def _kind(column: pd.Series) -> str:
@@ -226,8 +215,9 @@ def to_data(obj: Any) -> Any:
     return obj
 
 
-def _build(hint: Any, data: Any, where: str) -> Any:
-    """``data`` checked against the type ``hint`` and built into it; ``where`` names the key."""
+def from_data(hint: Any, data: Any, where: str) -> Any:
+    """``data`` checked against the type ``hint`` and built into it (dataclasses, lists,
+    tuples, mappings, optional and block unions, scalars); ``where`` names the key."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint is Any:
         if not (data is None or isinstance(data, (str, int, float, bool))):
@@ -241,22 +231,23 @@ def _build(hint: Any, data: Any, where: str) -> Any:
             if kind not in BLOCK_KINDS:
                 raise ReportDataError(f"{where}.kind: expected one of {sorted(BLOCK_KINDS)}, "
                                       f"got {kind!r}")
-            return _build(BLOCK_KINDS[kind], {k: v for k, v in data.items() if k != "kind"},
+            return from_data(BLOCK_KINDS[kind], {k: v for k, v in data.items() if k != "kind"},
                           where)
-        return _build(next(a for a in args if a is not type(None)), data, where)
+        return from_data(next(a for a in args if a is not type(None)), data, where)
     if origin in (tuple, list):
         if not isinstance(data, list):
             raise ReportDataError(f"{where}: expected a list, got {type(data).__name__}")
         if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):
             if len(data) != len(args):
                 raise ReportDataError(f"{where}: expected {len(args)} items, got {len(data)}")
-            return tuple(_build(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, data)))
-        items = [_build(args[0], v, f"{where}[{i}]") for i, v in enumerate(data)]
+            return tuple(from_data(a, v, f"{where}[{i}]")
+                         for i, (a, v) in enumerate(zip(args, data)))
+        items = [from_data(args[0], v, f"{where}[{i}]") for i, v in enumerate(data)]
         return tuple(items) if origin is tuple else items
     if origin is dict:
         if not isinstance(data, dict):
             raise ReportDataError(f"{where}: expected a mapping, got {type(data).__name__}")
-        return {str(k): _build(args[1], v, f"{where}.{k}") for k, v in data.items()}
+        return {str(k): from_data(args[1], v, f"{where}.{k}") for k, v in data.items()}
     if dataclasses.is_dataclass(hint):
         if not isinstance(data, dict):
             raise ReportDataError(f"{where}: expected a mapping, got {type(data).__name__}")
@@ -271,7 +262,7 @@ def _build(hint: Any, data: Any, where: str) -> Any:
                 if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
                     raise ReportDataError(f"{where}.{name}: missing")
                 continue
-            values[name] = _build(hints[name], data[name], f"{where}.{name}")
+            values[name] = from_data(hints[name], data[name], f"{where}.{name}")
         return hint(**values)
     if hint is float:
         if isinstance(data, bool) or not isinstance(data, (int, float)):
@@ -309,12 +300,13 @@ def section_from_data(data: dict[str, Any], where: str) -> Section:
     """A validated :class:`Section` from JSON data; errors name ``where`` and the key."""
     if data.get("format") != FORMAT:
         raise ReportDataError(f"{where}.format: expected {FORMAT}, got {data.get('format')!r}")
-    built = _build(Section, {k: v for k, v in data.items() if k != "format"}, where)
-    _check_section(built, where)
+    built = from_data(Section, {k: v for k, v in data.items() if k != "format"}, where)
+    check_section(built, where)
     return built
 
 
-def _check_section(sec: Section, where: str) -> None:
+def check_section(sec: Section, where: str) -> None:
+    """Each table's rows fit its columns; each finding names a table or figure of the section."""
     for i, block in enumerate(sec.blocks):
         if isinstance(block, Table):
             _check_table(block, f"{where}.blocks[{i}]")
@@ -325,24 +317,8 @@ def _check_section(sec: Section, where: str) -> None:
                                   "of no table or figure of this section")
 
 
-def report_json(report: Report) -> str:
-    """The JSON text of a whole report."""
-    return json.dumps({"format": FORMAT, **to_data(report)}, indent=1, ensure_ascii=False,
-                      allow_nan=False) + "\n"
-
-
-def load_report(path: str | os.PathLike[str]) -> Report:
-    """Read and validate a report's JSON file (written by the report rule)."""
-    data = _load(path)
-    if data.get("format") != FORMAT:
-        raise ReportDataError(f"{path}.format: expected {FORMAT}, got {data.get('format')!r}")
-    built = _build(Report, {k: v for k, v in data.items() if k != "format"}, str(path))
-    for i, sec in enumerate(built.sections):
-        _check_section(sec, f"{path}.sections[{i}]")
-    return built
-
-
-def _load(path: str | os.PathLike[str]) -> dict[str, Any]:
+def load_json(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A JSON file's top-level mapping; unreadable or malformed files name themselves."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
@@ -367,7 +343,7 @@ def save_section(sec: Section, path: str | os.PathLike[str]) -> None:
 
 def load_section(path: str | os.PathLike[str]) -> Section:
     """Read and validate a section's JSON file."""
-    return section_from_data(_load(path), str(path))
+    return section_from_data(load_json(path), str(path))
 
 
 def load_sections(paths: Sequence[str | os.PathLike[str]]) -> list[Section]:

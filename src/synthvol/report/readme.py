@@ -15,8 +15,7 @@ from pathlib import Path
 
 from synthvol.errors import SynthvolError
 from synthvol.io import write_text
-from synthvol.report.model import load_report
-from synthvol.report.render import findings_markdown
+from synthvol.report.render import findings_markdown, load_report
 
 BEGIN = ("<!-- findings:begin (generated from results/report.html by "
          "`python -m synthvol.report.readme`; do not edit by hand) -->")

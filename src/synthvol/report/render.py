@@ -11,8 +11,10 @@ findings for the README from the same data.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +27,18 @@ from synthvol.progress import get_logger
 from synthvol.report import provenance as prov
 from synthvol.report.html import escape, png_html, table_html
 from synthvol.report.model import (
+    FORMAT,
     Figure,
     Note,
     Paragraph,
-    Report,
     ReportDataError,
     Section,
     Table,
+    check_section,
+    from_data,
+    load_json,
     load_sections,
-    report_json,
+    to_data,
 )
 
 STYLE = """
@@ -64,6 +69,34 @@ dl.provenance dt{font-weight:600}dl.provenance dd{margin:0}
 table.data{font-size:7pt;width:100%}table.data th,table.data td{padding:1px 3px}
 td.num,td.text{white-space:normal}figure,div.table{break-inside:avoid}nav{display:none}}
 """
+
+
+@dataclass(frozen=True)
+class Report:
+    """The whole page: its sections in order, where it came from and the effective params
+    (as YAML text)."""
+
+    title: str
+    sections: tuple[Section, ...]
+    provenance: prov.Provenance | None = None
+    params_yaml: str = ""
+
+
+def report_json(report: Report) -> str:
+    """The JSON text of a whole report."""
+    return json.dumps({"format": FORMAT, **to_data(report)}, indent=1, ensure_ascii=False,
+                      allow_nan=False) + "\n"
+
+
+def load_report(path: str | os.PathLike[str]) -> Report:
+    """Read and validate a report's JSON file (written by the report rule)."""
+    data = load_json(path)
+    if data.get("format") != FORMAT:
+        raise ReportDataError(f"{path}.format: expected {FORMAT}, got {data.get('format')!r}")
+    built = from_data(Report, {k: v for k, v in data.items() if k != "format"}, str(path))
+    for i, sec in enumerate(built.sections):
+        check_section(sec, f"{path}.sections[{i}]")
+    return built
 
 
 class _Numbers:
