@@ -187,6 +187,8 @@ def _broken(tmp_path: Path, change) -> Path:
      r"10_part\.json\.blocks\[0\]\.kind: expected one of"),
     (lambda d: d["blocks"][0].update(colour="red"),
      r"10_part\.json\.blocks\[0\]\.colour: unknown key"),
+    (lambda d: d["blocks"][1]["columns"].append(d["blocks"][1]["columns"][0]),
+     r"10_part\.json\.blocks\[1\]\.columns: a column name appears twice"),
     (lambda d: d["blocks"][1]["best"].update(a="median"),
      r"10_part\.json\.blocks\[1\]\.best\.a: expected one of"),
 ])

@@ -91,6 +91,8 @@ def test_best_rules_and_bad_columns_raise() -> None:
         table(frame, best={"missing": "min"})
     with pytest.raises(ValueError, match="best rule 'median'"):
         table(frame, best={"mean_error": "median"})
+    with pytest.raises(ValueError, match="column 'a' twice"):
+        table(pd.DataFrame([[1, 2]], columns=["a", "a"]))
     with pytest.raises(ValueError, match="best rule 'median'"):
         table_html(frame, best={"mean_error": "median"})
 

@@ -165,6 +165,9 @@ def table(frame: pd.DataFrame, caption: str = "", float_format: str | None = Non
     missing = [c for c in [*(best or {}), *(labels or {})] if c not in names]
     if missing:
         raise ValueError(f"table has no column {missing[0]!r} (columns: {names})")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"table has column {twice[0]!r} twice (columns: {names})")
     wrong = [r for r in (best or {}).values() if r not in BEST_RULES]
     if wrong:
         raise ValueError(f"best rule '{wrong[0]}' is not one of {sorted(BEST_RULES)}")
@@ -275,6 +278,8 @@ def from_data(hint: Any, data: Any, where: str) -> Any:
 
 def _check_table(t: Table, where: str) -> None:
     names = [c.name for c in t.columns]
+    if len(set(names)) < len(names):
+        raise ReportDataError(f"{where}.columns: a column name appears twice")
     for i, col in enumerate(t.columns):
         if col.kind not in KINDS:
             raise ReportDataError(f"{where}.columns[{i}].kind: expected one of {sorted(KINDS)}, "
