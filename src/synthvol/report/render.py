@@ -99,7 +99,7 @@ def load_report(path: str | os.PathLike[str]) -> Report:
     return built
 
 
-class _Numbers:
+class Numbering:
     """Numbers and ids of tables and figures, handed out in page order."""
 
     def __init__(self) -> None:
@@ -129,7 +129,7 @@ def _figure_bytes(fig: Figure) -> bytes:
     return data
 
 
-def block_html(block: Paragraph | Note | Table | Figure, numbers: _Numbers,
+def block_html(block: Paragraph | Note | Table | Figure, numbers: Numbering,
                report_dir: str | os.PathLike[str]) -> str:
     """One block's HTML; tables and figures take the next number."""
     if isinstance(block, Paragraph):
@@ -156,10 +156,10 @@ def findings_list_html(sec: Section) -> str:
 
 
 def section_html(sec: Section, report_dir: str | os.PathLike[str] = ".",
-                 numbers: _Numbers | None = None) -> str:
+                 numbers: Numbering | None = None) -> str:
     """A section: heading, its findings, its blocks (numbered from 1 unless ``numbers``
     continues a page's count)."""
-    numbers = numbers or _Numbers()
+    numbers = numbers or Numbering()
     aside = (f'<aside class="findings" data-part="{escape(sec.anchor)}"><ul>'
              f"{findings_list_html(sec)}</ul></aside>\n" if sec.findings else "")
     body = "\n".join(block_html(b, numbers, report_dir) for b in sec.blocks)
@@ -214,7 +214,7 @@ def timings_frame(p: prov.Provenance) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def provenance_html(p: prov.Provenance, params_yaml: str, numbers: _Numbers) -> str:
+def provenance_html(p: prov.Provenance, params_yaml: str, numbers: Numbering) -> str:
     """The provenance section: code, params, software, machine, cost of each part."""
     if p.commit:
         state = {True: "uncommitted changes in the working tree", False: "clean working tree",
@@ -257,7 +257,7 @@ def render_html(report: Report, report_dir: str | os.PathLike[str] = ".") -> str
     tail = [("provenance", "Provenance")] if report.provenance else []
     toc = "".join(f'<li><a href="#{escape(a)}">{escape(t)}</a></li>'
                   for a, t in [("findings", "Findings first"), *sections, *tail])
-    numbers = _Numbers()
+    numbers = Numbering()
     body = (f"<h1>{escape(report.title)}</h1>"
             + (run_line(report.provenance) if report.provenance else "")
             + summary_html(report.sections)
