@@ -31,7 +31,7 @@ config.clear()
 config.update(_params)
 
 
-# Each part's rule file appends the HTML fragment its report rule writes.
+# Each part's rule file appends the section data (JSON) its report rule writes.
 REPORT_SECTIONS = []
 
 

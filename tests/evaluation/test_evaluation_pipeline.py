@@ -18,6 +18,8 @@ from synthvol.evaluation.compare import compare_sources, write_copy_floor, write
 from synthvol.evaluation.report import FLOOR_ID, SCORES_ID, TITLE, write_section
 from synthvol.evaluation.sources import RealData, synthetic_sources
 from synthvol.io import write_json, write_parquet
+from synthvol.report.model import load_section
+from synthvol.report.render import section_html
 from synthvol.samples import samples_frame
 
 #: params.yaml's window stride, period and feature range.
@@ -129,14 +131,16 @@ def test_compare_and_report_end_to_end(study):
     assert one_step.loc[0, "return_mse_mean"] == pytest.approx(np.mean(test_returns ** 2))
     assert all(Path(outputs[k]).stat().st_size > 1000 for k in FIGURES)
 
-    section = tmp / "section.html"
+    section = tmp / "section.json"
     write_section({k: outputs[k] for k in TABLES}, {k: outputs[k] for k in FIGURES},
                   EVALUATION, L, section)
-    html = section.read_text()
+    sec = load_section(section)
+    assert {f.target for f in sec.findings} <= {SCORES_ID, FLOOR_ID}
+    html = section_html(sec)
     assert html.startswith('<section id="generators"') and TITLE in html
     assert html.count("<img") == len(FIGURES)
     assert "naive last-value" in html and "mygen" in html
-    assert f"id='{SCORES_ID}'" in html and f"id='{FLOOR_ID}'" in html
+    assert f'id="{SCORES_ID}"' in html and f'id="{FLOOR_ID}"' in html
     assert '<aside class="findings" data-part="generators">' in html
     assert "copy floor" in html
 

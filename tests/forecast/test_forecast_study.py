@@ -15,6 +15,8 @@ from synthvol.forecast.study import (
     write_kstar,
 )
 from synthvol.registry import FORECAST_MODELS as REGISTRY
+from synthvol.report.model import load_section
+from synthvol.report.render import section_html
 from synthvol.seeds import rng
 
 MODELS = list(REGISTRY)
@@ -92,15 +94,16 @@ def test_study_writes_tables_figures_and_section(prices_path, tmp_path):
         residual_pngs.append(str(residual_png))
     rolling_png = tmp_path / "rolling_accuracy.png"
     write_rolling_figure(rolling["accuracy"], LEVELS, str(rolling_png))
-    section = tmp_path / "40_forecast.html"
+    section = tmp_path / "40_forecast.json"
     write_forecast_section(str(tmp_path / "accuracy.csv"), rolling["accuracy"], str(rolling_png),
                            outputs["adequacy"], outputs["fits"], outputs["series"],
                            str(tmp_path / "kstar.csv"), fit_pngs, residual_pngs, PARAMS,
                            str(section))
-    html = section.read_text()
+    sec = load_section(section)
+    html = section_html(sec)
     assert html.startswith('<section id="forecast"')
     assert "113 of 114 cells agree" in html
-    assert "naive forecast" in html.split("<aside")[0]           # the sentence at the top
+    assert "naive forecast" in sec.blocks[0].text                 # the sentence at the top
     assert '<aside class="findings" data-part="forecast">' in html
     assert "results/forecast/figures" not in html                 # no figure outside the page
     diagnosed = 3 + (accuracy.model.iloc[:3] != "naive").all()

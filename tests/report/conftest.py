@@ -1,4 +1,4 @@
-"""A small report built from fixture fragments, in the real fragment format."""
+"""A small report's section data, in the real JSON format, laid out like a workflow run."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from synthvol.report.html import findings_html, png_bytes_html, section, table_html
+from synthvol.report.model import figure, save_section, section, table
 
 
 def tiny_png(width: int = 4, height: int = 3) -> bytes:
@@ -24,29 +24,31 @@ def tiny_png(width: int = 4, height: int = 3) -> bytes:
 
 
 @pytest.fixture
-def fragment_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Two section fragments (one with findings, one without) and the CSV behind a table,
-    laid out like a workflow run in ``tmp_path`` (which becomes the working directory)."""
+def section_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Two sections' data (one with findings, one without), the CSV behind a table and the
+    figures, laid out like a workflow run in ``tmp_path`` (which becomes the working
+    directory)."""
     monkeypatch.chdir(tmp_path)
     csv = Path("results/demo/scores.csv")
     csv.parent.mkdir(parents=True)
     scores = pd.DataFrame({"source": ["sbts", "garch"], "discriminative_mean": [0.21, 0.35],
                            "seconds_q05": [1.71e4, 8090.0]})
     scores.to_csv(csv, index=False)
+    pngs = [Path("results/demo/figure.png"), Path("results/demo/small.png")]
+    pngs[0].write_bytes(tiny_png())
+    pngs[1].write_bytes(tiny_png(2, 2))
     first = section("demo", "Demo part", [
-        findings_html("demo", [("SBTS scores 0.21 ± 0.02 against 0.35 ± 0.03.", "demo-scores"),
-                               ("The figure shows it.", "demo-figure")]),
-        table_html(scores, "Scores.", anchor="demo-scores", csv=csv,
-                   best={"discriminative_mean": "min"}),
-        png_bytes_html(tiny_png(), "A figure.", anchor="demo-figure"),
-        png_bytes_html(tiny_png(2, 2), "A figure without an id."),
-    ])
-    second = section("other", "Other part", [table_html(scores.head(1), "No id.")])
-    paths = [Path("results/report/sections/10_demo.html"),
-             Path("results/report/sections/20_other.html")]
-    paths[0].parent.mkdir(parents=True)
-    for path, text in zip(paths, (first, second)):
-        path.write_text(text, encoding="utf-8")
+        table(scores, "Scores.", anchor="demo-scores", csv=csv,
+              best={"discriminative_mean": "min"}),
+        figure(pngs[0], "A figure.", anchor="demo-figure"),
+        figure(pngs[1], "A figure without an id."),
+    ], findings=[("SBTS scores 0.21 ± 0.02 against 0.35 ± 0.03.", "demo-scores"),
+                 ("The figure shows it.", "demo-figure")])
+    second = section("other", "Other part", [table(scores.head(1), "No id.")])
+    paths = [Path("results/report/sections/10_demo.json"),
+             Path("results/report/sections/20_other.json")]
+    for path, sec in zip(paths, (first, second)):
+        save_section(sec, path)
     bench = Path("logs/benchmarks")
     for part, rule, wall, cpu in (("demo", "fit", 10.5, 20.0), ("demo", "score", 4.5, 1.0),
                                   ("other", "make", 2.0, "NA"), ("report", "report", 9, 9)):

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from browser import find_chromium, inspect_page, screenshot
 
-from synthvol.report.browser import find_chromium, inspect_page, screenshot
-from synthvol.report.build import write_report
-from synthvol.report.html import section, table_html
+from synthvol.report.model import save_section, section, table
+from synthvol.report.render import write_report
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = find_chromium()
@@ -29,12 +29,12 @@ def assert_reads_well(page: Path, findings: int | None = None) -> None:
     assert seen.wide_in_print == []                            # nothing cut off on paper
 
 
-def test_fixture_report_loads_cleanly(fragment_files: list[Path]) -> None:
+def test_fixture_report_loads_cleanly(section_files: list[Path]) -> None:
     wide = pd.DataFrame(np.random.default_rng(0).normal(size=(3, 12)),
                         columns=[f"leverage_lag{k}" for k in range(1, 13)])
-    Path("results/report/sections/30_wide.html").write_text(
-        section("wide", "Wide table", [table_html(wide, "Twelve columns.")]))
-    write_report([*fragment_files, "results/report/sections/30_wide.html"],
+    save_section(section("wide", "Wide table", [table(wide, "Twelve columns.")]),
+                 "results/report/sections/30_wide.json")
+    write_report([*section_files, "results/report/sections/30_wide.json"],
                  "results/report.html", params={"seed": 1}, benchmark_dir="logs/benchmarks")
     assert_reads_well(Path("results/report.html"), findings=2)
     screenshot("results/report.html", "top.png", width=800, height=600)

@@ -8,7 +8,7 @@ BASELINE_INPUTS = dict(
     returns=f"{PREPARED}/returns.parquet",
     summary=f"{PREPARED}/summary.json",
 )
-REPORT_SECTIONS.append("results/report/sections/15_baselines.html")
+REPORT_SECTIONS.append("results/report/sections/15_baselines.json")
 
 
 rule fit_ar:
@@ -94,25 +94,13 @@ rule baselines_report_section:
         volatility="results/baselines/garch/conditional_volatility.parquet",
         returns=f"{PREPARED}/returns.parquet",
     output:
-        section="results/report/sections/15_baselines.html",
+        section="results/report/sections/15_baselines.json",
         fits_table="results/baselines/tables/fits.csv",
         coverage_table="results/baselines/tables/coverage.csv",
         path_volatility_table="results/baselines/tables/path_volatility.csv",
-        forecasts=report(
-            "results/baselines/figures/forecasts.png",
-            category="Baselines",
-            caption="../report/baselines_forecasts.rst",
-        ),
-        paths=report(
-            "results/baselines/figures/sample_paths.png",
-            category="Baselines",
-            caption="../report/baselines_paths.rst",
-        ),
-        volatility=report(
-            "results/baselines/figures/garch_volatility.png",
-            category="Baselines",
-            caption="../report/baselines_volatility.rst",
-        ),
+        forecasts="results/baselines/figures/forecasts.png",
+        paths="results/baselines/figures/sample_paths.png",
+        volatility="results/baselines/figures/garch_volatility.png",
     params:
         names=BASELINES,
     log:

@@ -32,7 +32,7 @@ rule prepare_data:
         "../scripts/prepare_data.py"
 
 
-REPORT_SECTIONS.append("results/report/sections/10_data.html")
+REPORT_SECTIONS.append("results/report/sections/10_data.json")
 
 
 rule data_report_section:
@@ -42,18 +42,10 @@ rule data_report_section:
         test=f"{PREPARED}/test.parquet",
         summary=f"{PREPARED}/summary.json",
     output:
-        series=report(
-            "results/data/figures/series.png",
-            category="Data",
-            caption="../report/data_series.rst",
-        ),
-        hist=report(
-            "results/data/figures/return_hist.png",
-            category="Data",
-            caption="../report/data_hist.rst",
-        ),
+        series="results/data/figures/series.png",
+        hist="results/data/figures/return_hist.png",
         summary="results/data/tables/return_summary.csv",
-        section="results/report/sections/10_data.html",
+        section="results/report/sections/10_data.json",
     log:
         "logs/data/report_section.log",
     benchmark:

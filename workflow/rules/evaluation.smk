@@ -4,15 +4,8 @@
 # report section; and the Stocks benchmark of the literature (rule benchmark_stocks, not in
 # the default target).
 EVAL_BASELINES = list(registry.BASELINES)
-EVAL_SECTION = "results/report/sections/20_generators.html"
+EVAL_SECTION = "results/report/sections/20_generators.json"
 EVAL_FIGURES = ["acf_returns", "acf_abs_returns", "pacf_returns", "sample_paths", "return_hist"]
-EVAL_CAPTIONS = {
-    "acf_returns": "../report/evaluation_acf.rst",
-    "acf_abs_returns": "../report/evaluation_acf.rst",
-    "pacf_returns": "../report/evaluation_acf.rst",
-    "sample_paths": "../report/evaluation_sample_paths.rst",
-    "return_hist": "../report/evaluation_return_hist.rst",
-}
 # The comparison's parameters; the Stocks benchmark's own section is left out so that
 # changing it does not rerun the comparison.
 EVAL_KEYS = [f"evaluation.{k}" for k in config["evaluation"] if k != "stocks"]
@@ -117,8 +110,7 @@ rule compare_sources:
         timing=f"{RESULTS}/evaluation/timing.csv",
         scores=f"{RESULTS}/evaluation/scores.csv",
         one_step=f"{RESULTS}/evaluation/one_step.csv",
-        **{name: report(f"{RESULTS}/evaluation/figures/{name}.png", category="Generators",
-                        caption=EVAL_CAPTIONS[name]) for name in EVAL_FIGURES},
+        **{name: f"{RESULTS}/evaluation/figures/{name}.png" for name in EVAL_FIGURES},
     params:
         **reads(evaluation=EVAL_KEYS, window_length="data.window_length",
                 generators="generators.enabled"),

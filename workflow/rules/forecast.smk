@@ -8,7 +8,7 @@ FORECAST_TABLES = ["series", "fits", "fitted", "forecasts", "adequacy"]
 # What the model rule reads: everything but the K* table settings.
 FORECAST_MODEL_KEYS = [f"forecast.{k}" for k in config["forecast"] if k != "kstar"]
 
-REPORT_SECTIONS.append("results/report/sections/40_forecast.html")
+REPORT_SECTIONS.append("results/report/sections/40_forecast.json")
 
 
 rule forecast_models:
@@ -103,10 +103,8 @@ rule forecast_figures:
         fitted=f"{FORECAST}/fitted.csv",
         forecasts=f"{FORECAST}/forecasts.csv",
     output:
-        fit=report(f"{FORECAST}/figures/fit_{{model}}.png", category="Forecast",
-                   subcategory="{model}", caption="../report/forecast_fit.rst"),
-        residuals=report(f"{FORECAST}/figures/residuals_{{model}}.png", category="Forecast",
-                         subcategory="{model}", caption="../report/forecast_residuals.rst"),
+        fit=f"{FORECAST}/figures/fit_{{model}}.png",
+        residuals=f"{FORECAST}/figures/residuals_{{model}}.png",
     params:
         **reads(confidence="forecast.confidence"),
     wildcard_constraints:
@@ -129,8 +127,7 @@ rule forecast_rolling_figure:
     input:
         accuracy=f"{FORECAST}/rolling_accuracy.csv",
     output:
-        report(f"{FORECAST}/figures/rolling_accuracy.png", category="Forecast",
-               caption="../report/forecast_rolling.rst"),
+        f"{FORECAST}/figures/rolling_accuracy.png",
     params:
         **reads(confidence="forecast.confidence", coverage_levels="forecast.coverage_levels"),
     log:
@@ -160,7 +157,7 @@ rule forecast_report:
         residual_pngs=expand(f"{FORECAST}/figures/residuals_{{model}}.png",
                              model=FORECAST_MODELS),
     output:
-        "results/report/sections/40_forecast.html",
+        "results/report/sections/40_forecast.json",
     params:
         **reads(forecast="forecast"),
     log:

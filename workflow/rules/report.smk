@@ -1,6 +1,7 @@
-# The report: one self-contained HTML page assembled from each part's section, opening with
-# the parts' findings and closing with its provenance (commit, params, versions, machine,
-# benchmark times of each part).
+# The report: one self-contained HTML page rendered from each part's section data (JSON),
+# opening with the parts' findings and closing with its provenance (commit, params, versions,
+# machine, benchmark times of each part); report.json is the page's data, from which
+# `python -m synthvol.report.readme` writes the README's findings.
 
 from synthvol.report.provenance import configfiles_in_merge_order
 
@@ -9,7 +10,8 @@ rule report:
     input:
         sections=REPORT_SECTIONS,
     output:
-        "results/report.html",
+        html="results/report.html",
+        data="results/report.json",
     params:
         **reads(study=EVERY_KEY),
         configfiles=configfiles_in_merge_order(

@@ -17,7 +17,7 @@ SV_SETTINGS = list(registry.sv_settings(config["sv"]))
 # by the DAG; the report quotes it when the file exists at the time the section is written.
 SV_BENCHMARK = "results/benchmarks/sv.csv"
 SV_TABLES = ["table1", "table2", "table3", "table4"]
-SV_SECTION = "results/report/sections/30_sv.html"
+SV_SECTION = "results/report/sections/30_sv.json"
 REPORT_SECTIONS.append(SV_SECTION)
 
 
@@ -62,16 +62,8 @@ rule sv_aggregate:
         summary=f"{SV_DIR}/summary.parquet",
         **{t: f"{SV_DIR}/tables/{t}.csv" for t in SV_TABLES},
         **{f"{t}_md": f"{SV_DIR}/tables/{t}.md" for t in SV_TABLES},
-        fig1=report(
-            f"{SV_DIR}/figures/fig1_acf.png",
-            category="SV",
-            caption="../report/sv_fig1.rst",
-        ),
-        fig2=report(
-            f"{SV_DIR}/figures/fig2_densities.png",
-            category="SV",
-            caption="../report/sv_fig2.rst",
-        ),
+        fig1=f"{SV_DIR}/figures/fig1_acf.png",
+        fig2=f"{SV_DIR}/figures/fig2_densities.png",
     params:
         **reads(sv=SV_STUDY_KEYS),
     log:
@@ -95,11 +87,7 @@ rule sv_real_data:
     output:
         path=f"{SV_DIR}/real/volatility.parquet",
         summary=f"{SV_DIR}/real/parameters.csv",
-        figure=report(
-            f"{SV_DIR}/figures/real_volatility.png",
-            category="SV",
-            caption="../report/sv_real.rst",
-        ),
+        figure=f"{SV_DIR}/figures/real_volatility.png",
     params:
         **reads(sv="sv", seed="seed"),
     log:

@@ -13,15 +13,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from synthvol.data.report import annualised_vol_pct  # noqa: E402
-from synthvol.io import read_json, write_csv, write_figure, write_text  # noqa: E402
+from synthvol.io import read_json, write_csv, write_figure  # noqa: E402
 from synthvol.report.figures import date_axis  # noqa: E402
-from synthvol.report.html import (  # noqa: E402
-    findings_html,
-    image_file_html,
-    paragraph,
-    section,
-    table_html,
-)
+from synthvol.report.model import figure, paragraph, save_section, section, table  # noqa: E402
 from synthvol.report.uncertainty import plus_minus  # noqa: E402
 from synthvol.samples import read_samples  # noqa: E402
 
@@ -203,7 +197,7 @@ def write_baselines_section(names: Sequence[str], fit_paths: Sequence[str],
                             test_path: str, returns_path: str, volatility_path: str,
                             figures: Mapping[str, str], tables: Mapping[str, str],
                             section_path: str) -> None:
-    """Figures, table CSVs and the HTML fragment for the baselines part of the report.
+    """Figures, table CSVs and the section data for the baselines part of the report.
 
     ``figures`` has the PNG paths ``forecasts``, ``paths``, ``volatility``; ``tables`` the
     CSV paths ``fits``, ``coverage``, ``path_volatility``.
@@ -226,8 +220,7 @@ def write_baselines_section(names: Sequence[str], fit_paths: Sequence[str],
     for key, frame in frames.items():
         write_csv(frame, tables[key])
 
-    parts = [
-        findings_html("baselines", baselines_findings(fits, frames["path_volatility"])),
+    blocks = [
         paragraph("Three classical baselines are fitted by maximum likelihood or least squares "
                   "to the training returns. Each forecasts the next steps with interval "
                   "forecasts and simulates sample paths from the end of the training split, "
@@ -235,29 +228,29 @@ def write_baselines_section(names: Sequence[str], fit_paths: Sequence[str],
                   "fractional Gaussian noise (Davies–Harte circulant embedding) with the "
                   "Hurst exponent estimated from the data, not the seed notebook's scaled "
                   "random walk with H fixed at 0.7."),
-        table_html(frames["fits"], "Baseline fits on the training returns. AIC of each model's "
+        table(frames["fits"], "Baseline fits on the training returns. AIC of each model's "
                    "likelihood for the returns themselves (GARCH's, fitted to rescaled "
                    "returns, is moved back by the Jacobian of the rescaling); the AR "
                    "likelihood conditions on its first lags, so its n is smaller. H ± the "
                    "standard error of its log–log slope.", anchor=FITS_ANCHOR,
                    csv=tables["fits"]),
-        image_file_html(figures["forecasts"], "Price forecasts with interval forecasts "
+        figure(figures["forecasts"], "Price forecasts with interval forecasts "
                         "against the realised test prices.", anchor="baselines-forecasts"),
-        table_html(frames["coverage"], "Retrospective coverage of the price intervals over the "
+        table(frames["coverage"], "Retrospective coverage of the price intervals over the "
                    "forecast horizon (one realised path whose days are dependent, so a rough "
                    "check only).", csv=tables["coverage"]),
-        image_file_html(figures["paths"], "Synthetic price paths from the last training "
+        figure(figures["paths"], "Synthetic price paths from the last training "
                         "price against the realised test prices (log scale). The fitted GARCH "
                         "is close to integrated (α + β near 1) with Student-t shocks, so its "
                         "fourth moment may not exist and rare paths explode.",
                         anchor="baselines-paths"),
-        table_html(frames["path_volatility"], "Annualised volatility of each simulated path "
+        table(frames["path_volatility"], "Annualised volatility of each simulated path "
                    "(5% quantile, median, 95% quantile over paths) against the realised test "
                    "period's, and the percentile at which the realised value falls among the "
                    "paths.", anchor=VOLATILITY_ANCHOR, csv=tables["path_volatility"]),
-        image_file_html(figures["volatility"], "GARCH conditional volatility σ_t beside the "
+        figure(figures["volatility"], "GARCH conditional volatility σ_t beside the "
                         "absolute daily returns, parameters fitted on the training split.",
                         anchor="baselines-volatility"),
     ]
-    write_text(section("baselines", "Baselines: AR, GARCH, fractional Brownian motion", parts),
-               section_path)
+    save_section(section("baselines", "Baselines: AR, GARCH, fractional Brownian motion", blocks,
+                          baselines_findings(fits, frames["path_volatility"])), section_path)

@@ -10,15 +10,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from synthvol.io import read_json, write_csv, write_figure, write_text  # noqa: E402
+from synthvol.io import read_json, write_csv, write_figure  # noqa: E402
 from synthvol.report.figures import date_axis  # noqa: E402
-from synthvol.report.html import (  # noqa: E402
-    findings_html,
-    image_file_html,
-    paragraph,
-    section,
-    table_html,
-)
+from synthvol.report.model import figure, paragraph, save_section, section, table  # noqa: E402
 from synthvol.report.uncertainty import block_jackknife_se, plus_minus  # noqa: E402
 
 TRADING_DAYS = 252
@@ -112,16 +106,15 @@ def _histogram_figure(r: np.ndarray):
 def write_data_section(returns_path: str, train_path: str, test_path: str, summary_path: str,
                        series_png: str, hist_png: str, summary_csv: str,
                        section_path: str) -> None:
-    """Figures, the summary CSV and the HTML fragment for the data part of the report."""
+    """Figures, the summary CSV and the section data for the data part of the report."""
     returns, train, test = (pd.read_parquet(p) for p in (returns_path, train_path, test_path))
     summary = read_json(summary_path)
     write_figure(_series_figure(returns, train, test, summary["source"]), series_png)
     write_figure(_histogram_figure(returns["return"].to_numpy()), hist_png)
-    table = return_summary(returns, train, test)
-    write_csv(table, summary_csv)
+    summary_table = return_summary(returns, train, test)
+    write_csv(summary_table, summary_csv)
 
-    parts = [
-        findings_html("data", data_findings(table)),
+    blocks = [
         paragraph(f"Source: {summary['source']} — {summary['n_prices']} daily prices from "
                   f"{summary['first_date']} to {summary['last_date']}. The last "
                   f"{summary['n_test']} returns (from {summary['test_start']}) are held out "
@@ -129,14 +122,14 @@ def write_data_section(returns_path: str, train_path: str, test_path: str, summa
                   f"returns. Generators train on {summary['n_windows']} sliding windows of "
                   f"{summary['window_length']} scaled training returns (no window crosses "
                   "into the test period)."),
-        image_file_html(series_png, "Prices (train / test) and daily log returns; dashed "
+        figure(series_png, "Prices (train / test) and daily log returns; dashed "
                         "line: start of the test split.", anchor="data-series"),
-        image_file_html(hist_png, "Return density on a log scale against a fitted normal: "
+        figure(hist_png, "Return density on a log scale against a fitted normal: "
                                   "the heavy tails every generator has to reproduce.",
                         anchor="data-histogram"),
-        table_html(table, "Daily log-return summary (mean, standard deviation, minimum and "
+        table(summary_table, "Daily log-return summary (mean, standard deviation, minimum and "
                    "maximum in log-return units). Standard errors (se) are delete-one-block "
                    "jackknife over quarters (63 trading days), which keeps volatility "
                    "clustering inside the blocks.", anchor=SUMMARY_ANCHOR, csv=summary_csv),
     ]
-    write_text(section("data", "Data", parts), section_path)
+    save_section(section("data", "Data", blocks, data_findings(summary_table)), section_path)

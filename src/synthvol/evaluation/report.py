@@ -17,15 +17,7 @@ from synthvol.evaluation.verdicts import (
     tie_marks,
     verdict_sentence,
 )
-from synthvol.io import write_text
-from synthvol.report.html import (
-    escape,
-    findings_html,
-    image_file_html,
-    paragraph,
-    section,
-    table_html,
-)
+from synthvol.report.model import Section, figure, note, paragraph, save_section, section, table
 
 ANCHOR = "generators"
 TITLE = "Synthetic series: generators vs baselines vs real"
@@ -84,10 +76,6 @@ SCORES_ID, FLOOR_ID, LONG_ID = "generators-scores", "generators-copy-floor", "ge
 
 def _pm(mean: pd.Series, se: pd.Series, digits: int = 3) -> list[str]:
     return [f"{m:.{digits}f} ± {s:.{digits}f}" for m, s in zip(mean, se)]
-
-
-def _anchored(anchor: str, html: str) -> str:
-    return f"<div id='{escape(anchor)}'>{html}</div>"
 
 
 def _candidates(scores: pd.DataFrame) -> list[str]:
@@ -187,8 +175,8 @@ def plain_reading(scores: pd.DataFrame, moments: pd.DataFrame, facts: pd.DataFra
 
 
 def render_section(tables: Mapping[str, pd.DataFrame], figure_paths: Mapping[str, str],
-                   evaluation: Mapping[str, Any], window_length: int) -> str:
-    """The section HTML from the comparison tables and figure files."""
+                   evaluation: Mapping[str, Any], window_length: int) -> Section:
+    """The section from the comparison tables and figure files."""
     scores, moments = tables["scores"], tables["moments"]
     facts, timing, one_step = tables["stylized_facts"], tables["timing"], tables["one_step"]
     long_facts = tables["stylized_facts_long"]
@@ -197,14 +185,13 @@ def render_section(tables: Mapping[str, pd.DataFrame], figure_paths: Mapping[str
     intro = paragraph(
         f"Generators trained on windows of {window_length} scaled returns of the training "
         f"blocks, their copy floors, and the AR, GARCH and fractional-Brownian baselines, "
-        f"compared with the real test split ({escape(REAL_TEST)}), with held-out windows of "
+        f"compared with the real test split ({REAL_TEST}), with held-out windows of "
         f"the training period that no generator saw"
         + (f" ({int(n_heldout)} windows)" if n_heldout is not None else "")
-        + f" and, for scale, with the training windows themselves ({escape(REAL_TRAIN)}). "
+        + f" and, for scale, with the training windows themselves ({REAL_TRAIN}). "
         f"Lower discriminative and predictive scores are better; "
         f"{int(evaluation['scores']['n_runs'])} runs each.")
-    reading = "<div class='note'>" + "".join(paragraph(t) for t in plain_reading(
-        scores, moments, facts, one_step)) + "</div>"
+    reading = note(plain_reading(scores, moments, facts, one_step))
     fig_captions = {
         "acf_returns": "ACF of returns, pooled over windows.",
         "acf_abs_returns": "ACF of absolute returns (volatility clustering), pooled over windows.",
@@ -213,51 +200,50 @@ def render_section(tables: Mapping[str, pd.DataFrame], figure_paths: Mapping[str
         "return_hist": "Return densities, log scale; black outline: the real test split.",
     }
     floors = floor_table(scores)
-    long_part = (_anchored(LONG_ID, table_html(
+    long_part = (table(
         long_facts, "Stylized facts of the generators' long paths (samples_long: paths as "
         "long as the test split, from generators that allow them) beside the real test split "
         "as one path: clustering and tails over the whole period rather than within one "
-        "window.")) if len(long_facts) > 1 else
+        "window.", anchor=LONG_ID) if len(long_facts) > 1 else
         paragraph("No generator drew long paths (generators.n_long_paths = 0 or none "
                   "supports them)."))
-    parts = [
-        findings_html("generators", findings(scores)),
+    blocks = [
         intro, reading,
-        _anchored(SCORES_ID, table_html(scores_table(scores), (
+        table(scores_table(scores), (
             "Discriminative score |accuracy − 0.5| against the real test windows and against "
             "the held-out windows of the training period (classifier evaluated on a held-out "
             "20%), predictive score (MAE on real test windows of a GRU trained on the "
             "source), mean ± standard error over runs; rank: best among generators and "
             "baselines, tie = within 2 standard errors of the difference from the best; "
-            "memorisation checks."), float_format="{:.3f}")),
+            "memorisation checks."), float_format="{:.3f}", anchor=SCORES_ID),
         paragraph(MEMORISATION_NOTE),
-        _anchored(FLOOR_ID, table_html(floors, "Each generator against its copy floor: "
-                                       "difference = copy floor − generator (positive: the "
-                                       "generator is lower); beats = difference above 2 "
-                                       "standard errors of the difference.",
-                                       float_format="{:.4f}")),
+        table(floors, "Each generator against its copy floor: "
+              "difference = copy floor − generator (positive: the "
+              "generator is lower); beats = difference above 2 "
+              "standard errors of the difference.",
+              float_format="{:.4f}", anchor=FLOOR_ID),
         paragraph(MSE_NOTE),
-        table_html(one_step, "One-step forecasts of the real test split: MSE of log returns "
+        table(one_step, "One-step forecasts of the real test split: MSE of log returns "
                    "and of prices, and the return MSE relative to the naive last value.",
                    float_format="{:.4g}"),
-        table_html(moments, "Moments of daily log returns, all paths pooled."),
-        table_html(facts, f"Stylized facts: Hill tail index of |r| (top "
+        table(moments, "Moments of daily log returns, all paths pooled."),
+        table(facts, f"Stylized facts: Hill tail index of |r| (top "
                    f"{float(evaluation['tail_fraction']):.0%}), ACF of r and |r| at lag 1 and "
                    f"mean over lags 1–{k}, leverage corr(r_t, |r_t+k|) at lag 1 and mean over "
                    f"1–{k}, excess kurtosis of {int(evaluation['aggregation_steps'])}-step "
                    f"returns (aggregational Gaussianity)."),
         long_part,
-        table_html(timing, "Training (fitting) and sampling time in seconds (copy floors: the "
+        table(timing, "Training (fitting) and sampling time in seconds (copy floors: the "
                    "time to match the noise).", float_format="{:.3g}"),
-        *(image_file_html(figure_paths[key], cap) for key, cap in fig_captions.items()),
+        *(figure(figure_paths[key], cap) for key, cap in fig_captions.items()),
         paragraph(SIMPLIFICATIONS),
     ]
-    return section(ANCHOR, TITLE, parts)
+    return section(ANCHOR, TITLE, blocks, findings(scores))
 
 
 def write_section(tables: Mapping[str, str | os.PathLike[str]],
                   figure_paths: Mapping[str, str], evaluation: Mapping[str, Any],
                   window_length: int, output: str | os.PathLike[str]) -> None:
-    """Read the comparison CSVs and write the section fragment."""
+    """Read the comparison CSVs and write the section's data."""
     frames = {key: pd.read_csv(path) for key, path in tables.items()}
-    write_text(render_section(frames, figure_paths, evaluation, window_length), output)
+    save_section(render_section(frames, figure_paths, evaluation, window_length), output)

@@ -13,15 +13,7 @@ from synthvol.forecast.accuracy import level_label
 from synthvol.forecast.curves import compare_with_table_4_1
 from synthvol.forecast.models import BENCHMARK
 from synthvol.forecast.study import adequacy_summary
-from synthvol.io import write_text
-from synthvol.report.html import (
-    escape,
-    findings_html,
-    image_file_html,
-    paragraph,
-    section,
-    table_html,
-)
+from synthvol.report.model import Table, figure, note, paragraph, save_section, section, table
 
 RESIDUAL_FIGURES = 3        # residual diagnostics inlined for the best-ranked models (+ naive)
 
@@ -57,11 +49,6 @@ SIMPLIFICATIONS = (
 )
 
 RANKING_COLUMNS = ["rank", "model", "passes", "adequate", "rolling_mase", "rolling_mape"]
-
-
-def _anchored(anchor: str, html: str) -> str:
-    """Wrap a table or figure in a block with an id the findings can link to."""
-    return f"<div id='{escape(anchor)}'>{html}</div>"
 
 
 def _overall(rolling: pd.DataFrame) -> pd.DataFrame:
@@ -122,22 +109,22 @@ def findings(accuracy: pd.DataFrame, rolling: pd.DataFrame, origins: int,
     ]
 
 
-def _kstar_table(kstar: pd.DataFrame, params: Mapping[str, Any]) -> str:
+def _kstar_table(kstar: pd.DataFrame, params: Mapping[str, Any], csv: str) -> Table:
     compared = compare_with_table_4_1(kstar)
     if not len(compared):
-        return table_html(kstar, "K* = t_α K for the configured n, L and confidence.",
-                          float_format="{:.4f}")
+        return table(kstar, "K* = t_α K for the configured n, L and confidence.",
+                     float_format="{:.4f}", csv=csv)
     wide = compared.pivot_table(index="n", columns=["trend", "L"],
                                 values=["K_star", "K_star_textbook"])
     wide.columns = [f"{trend} L={L} {'textbook' if kind.endswith('textbook') else 'ours'}"
                     for kind, trend, L in wide.columns]
     wide = wide[sorted(wide.columns)].reset_index()
-    return table_html(
+    return table(
         wide, f"K* = t_α K beside the textbook's Table 4.1 (t to {kstar_rounding(params)}): "
         f"{int(compared['agrees'].sum())} of {len(compared)} cells agree within the rounding "
         f"of t, K and the printed digit; the exception is parabolic n = 14, L = 2, printed "
         f"2.830, which formula (4.5) and its neighbours put at 2.820 (a misprint).",
-        float_format="{:.4f}")
+        float_format="{:.4f}", csv=csv)
 
 
 def write_forecast_section(accuracy_path: str, rolling_path: str, rolling_png: str,
@@ -145,7 +132,7 @@ def write_forecast_section(accuracy_path: str, rolling_path: str, rolling_png: s
                            kstar_path: str, fit_pngs: Sequence[str],
                            residual_pngs: Sequence[str], params: Mapping[str, Any],
                            output: str) -> None:
-    """Write the HTML fragment of the forecast-adequacy part."""
+    """Write the section data of the forecast-adequacy part."""
     accuracy = pd.read_csv(accuracy_path)
     rolling = pd.read_csv(rolling_path, dtype={"horizon": str})
     adequacy = pd.read_csv(adequacy_path)
@@ -164,7 +151,6 @@ def write_forecast_section(accuracy_path: str, rolling_path: str, rolling_png: s
     by_horizon = by_horizon.reindex(accuracy["model"]).reset_index()
     parts = [
         paragraph(naive_comparison(accuracy, rolling, origins)),
-        findings_html("forecast", findings(accuracy, rolling, origins, confidence)),
         paragraph(
             f"Benchmarks (naive, random walk with drift), growth curves (Dubrova ch. 4), "
             f"exponential smoothing at its maximum likelihood (ETS ANN, AAN, AAdN) and "
@@ -181,29 +167,30 @@ def write_forecast_section(accuracy_path: str, rolling_path: str, rolling_png: s
             f"coverage at {', '.join(f'{c:.0%}' for c in levels)}, µ at the textbook's "
             f"{confidence:.0%}."),
         paragraph(selection_statement(accuracy)),
-        _anchored("forecast-ranking", table_html(
-            ranking, "Models ranked: those passing the adequacy checks first, each group by "
-            f"rolling-origin MASE ({origins} origins, L = 1..{len(tail)} pooled); single_*: "
-            f"the one-origin forecast of the held-out tail; µ = p/(p+q) at {confidence:.0%}; "
-            "adequate = how many of the four checks accept.")),
-        _anchored("forecast-rolling", image_file_html(
-            rolling_png, "Rolling-origin MASE by horizon (log scale; naive dashed) and "
-                         "interval coverage pooled over origins and horizons.")),
-        table_html(by_horizon, "Rolling-origin MASE by forecast horizon L (one forecast per "
-                               "origin at each L; fewer origins reach the longer L)."),
-        _anchored("forecast-adequacy", table_html(
-            adequacy_summary(adequacy), "Adequacy of the residuals by check (passes: random, "
-            "independent, normal by R/S and not rejected by the skewness-kurtosis rule).")),
-        table_html(adequacy, "All adequacy tests: statistic, thresholds (turning points: "
-                   "integer lower bound; skewness-kurtosis rule: 1.5σ and 2σ; R/S: tabulated "
-                   f"bounds, two-sided at {float(params['alpha']):g}; DW: d1, d2 at 5%) and "
-                   "p-values (DW: exact, Imhof)."),
-        table_html(pd.read_csv(fits_path)[["model", "family", "scale", "n", "k",
-                                           "residual_std", "loglik", "convergence", "param",
-                                           "value"]],
-                   "Fitted parameters, S_y (on the fitting scale), Gaussian log-likelihood of "
-                   "the recursive fits and the optimiser's status.", float_format="{:.6g}"),
-        _kstar_table(pd.read_csv(kstar_path), params),
+        table(ranking, "Models ranked: those passing the adequacy checks first, each group by "
+              f"rolling-origin MASE ({origins} origins, L = 1..{len(tail)} pooled); single_*: "
+              f"the one-origin forecast of the held-out tail; µ = p/(p+q) at {confidence:.0%}; "
+              "adequate = how many of the four checks accept.", anchor="forecast-ranking",
+              csv=accuracy_path),
+        figure(rolling_png, "Rolling-origin MASE by horizon (log scale; naive dashed) and "
+                            "interval coverage pooled over origins and horizons.",
+               anchor="forecast-rolling"),
+        table(by_horizon, "Rolling-origin MASE by forecast horizon L (one forecast per "
+                          "origin at each L; fewer origins reach the longer L).",
+              csv=rolling_path),
+        table(adequacy_summary(adequacy), "Adequacy of the residuals by check (passes: random, "
+              "independent, normal by R/S and not rejected by the skewness-kurtosis rule).",
+              anchor="forecast-adequacy"),
+        table(adequacy, "All adequacy tests: statistic, thresholds (turning points: "
+              "integer lower bound; skewness-kurtosis rule: 1.5σ and 2σ; R/S: tabulated "
+              f"bounds, two-sided at {float(params['alpha']):g}; DW: d1, d2 at 5%) and "
+              "p-values (DW: exact, Imhof).", csv=adequacy_path),
+        table(pd.read_csv(fits_path)[["model", "family", "scale", "n", "k", "residual_std",
+                                      "loglik", "convergence", "param", "value"]],
+              "Fitted parameters, S_y (on the fitting scale), Gaussian log-likelihood of "
+              "the recursive fits and the optimiser's status.", float_format="{:.6g}",
+              csv=fits_path),
+        _kstar_table(pd.read_csv(kstar_path), params, kstar_path),
     ]
     fit_by_model = {Path(p).stem.removeprefix("fit_"): p for p in fit_pngs}
     residuals_by_model = {Path(p).stem.removeprefix("residuals_"): p for p in residual_pngs}
@@ -211,15 +198,14 @@ def write_forecast_section(accuracy_path: str, rolling_path: str, rolling_png: s
     if BENCHMARK in residuals_by_model and BENCHMARK not in diagnosed:
         diagnosed.append(BENCHMARK)
     for rank, model in enumerate(accuracy["model"], start=1):
-        parts.append(image_file_html(fit_by_model[model], f"{model} (rank {rank}): fit, "
-                                     f"point and {confidence:.0%} interval forecast."))
+        parts.append(figure(fit_by_model[model], f"{model} (rank {rank}): fit, "
+                            f"point and {confidence:.0%} interval forecast."))
         if model in diagnosed:
-            parts.append(image_file_html(residuals_by_model[model],
-                                         f"{model}: residual diagnostics."))
-    parts.append("<div class='note'><p>Simplifications:</p><ul>"
-                 + "".join(f"<li>{escape(s)}</li>" for s in SIMPLIFICATIONS) + "</ul></div>")
-    write_text(section("forecast", "Forecast adequacy: benchmarks, growth curves and adaptive "
-                       "methods", parts), output)
+            parts.append(figure(residuals_by_model[model], f"{model}: residual diagnostics."))
+    parts.append(note(["Simplifications:"], SIMPLIFICATIONS))
+    save_section(section("forecast", "Forecast adequacy: benchmarks, growth curves and adaptive "
+                          "methods", parts, findings(accuracy, rolling, origins, confidence)),
+                  output)
 
 
 def kstar_rounding(params: Mapping[str, Any]) -> str:

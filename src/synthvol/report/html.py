@@ -1,13 +1,9 @@
-"""Building blocks for report sections: inlined PNG files, tables, findings and prose.
+"""HTML of the report's pieces: escaped text, inlined PNG figures and readable tables.
 
-Each part of the study writes one HTML *fragment* (a ``<section>``) with
-:func:`section`; the report rule (:mod:`synthvol.report.build`) joins the fragments into
-one self-contained page. Figures are inlined as base64 PNG so the page needs no other file.
-
-Tables and figures carry an empty number placeholder that the report builder fills in
-page order ("Table 3.", "Figure 5."), so a section never numbers its own; a section's
-headline results go in :func:`findings_html`, which the builder lifts into the summary at
-the top of the page.
+:mod:`synthvol.report.render` calls these while it walks the sections' data in page order,
+so it hands each table and figure its number ("Table 3.") and id, and each table the link
+to its CSV relative to the page. Figures are inlined as base64 PNG so the page needs no
+other file.
 """
 
 from __future__ import annotations
@@ -15,39 +11,24 @@ from __future__ import annotations
 import base64
 import html
 import math
-import os
-import re
 import struct
-from collections.abc import Callable, Iterable, Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from synthvol.report.labels import Quantity, column_label, quantity, value_label
+from synthvol.report.model import BEST_RULES
 
 #: Significant digits of a float column whose quantity does not say otherwise.
 DEFAULT_DIGITS = 4
 #: Text cells longer than this may wrap; shorter ones (dates, names) stay on one line.
 WRAP_AT = 32
-BEST_RULES = {"min": "lowest", "max": "highest", "abs_min": "closest to zero"}
-_LEADING_NUMBER = re.compile(r"^\s*([-−+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
-_SIGNIFICANT = re.compile(r"^\{:\.(\d+)g\}$")
 
 
 def escape(text: str) -> str:
     """HTML-escape plain text."""
     return html.escape(str(text))
-
-
-def paragraph(text: str) -> str:
-    """A paragraph of plain text (escaped)."""
-    return f"<p>{escape(text)}</p>"
-
-
-def number_placeholder(kind: str) -> str:
-    """The empty "Table N." / "Figure N." slot the report builder numbers in page order."""
-    return f'<span class="number" data-kind="{escape(kind)}"></span>'
 
 
 def _id_attribute(anchor: str | None) -> str:
@@ -60,20 +41,40 @@ def _png_size(data: bytes) -> tuple[int, int] | None:
     return struct.unpack(">II", data[16:24])
 
 
-def png_bytes_html(data: bytes, caption: str = "", anchor: str | None = None) -> str:
-    """An inlined, numbered PNG figure with its caption (and ``anchor`` as its id)."""
+def _number(text: str) -> str:
+    return f'<span class="number">{escape(text)}</span> ' if text else ""
+
+
+def png_html(data: bytes, caption: str = "", anchor: str | None = None, number: str = ""
+             ) -> str:
+    """An inlined PNG figure with its number, caption and id."""
     encoded = base64.b64encode(data).decode("ascii")
     size = _png_size(data)
     dims = f' width="{size[0]}" height="{size[1]}"' if size else ""
-    cap = f"<figcaption>{number_placeholder('figure')} {escape(caption)}</figcaption>"
+    cap = f"<figcaption>{_number(number)}{escape(caption)}</figcaption>"
     return (f'<figure class="figure"{_id_attribute(anchor)}><img alt="{escape(caption)}"{dims} '
             f'src="data:image/png;base64,{encoded}"/>{cap}</figure>')
 
 
-def image_file_html(path: str | os.PathLike[str], caption: str = "",
-                    anchor: str | None = None) -> str:
-    """Inline a PNG file written by a rule."""
-    return png_bytes_html(Path(path).read_bytes(), caption, anchor)
+def leading_number(text: str) -> float | None:
+    """The number a text cell starts with ("0.31 ± 0.02" → 0.31, "−4 %" → -4), or None."""
+    head = text.strip().replace("−", "-")
+    for end in range(min(len(head), 32), 0, -1):
+        part = head[:end]
+        if part[-1].isdigit() or part[-1] == ".":
+            try:
+                return float(part)
+            except ValueError:
+                continue
+    return None
+
+
+def significant_digits(float_format: str | None) -> int | None:
+    """N of a ``"{:.Ng}"`` format, or None for any other format."""
+    if float_format and float_format.startswith("{:.") and float_format.endswith("g}"):
+        digits = float_format[3:-2]
+        return int(digits) if digits.isdigit() else None
+    return None
 
 
 def float_formatter(values: np.ndarray, found: Quantity | None = None,
@@ -122,10 +123,10 @@ def _numeric(column: pd.Series) -> np.ndarray | None:
         return None
     if pd.api.types.is_numeric_dtype(column):
         return column.to_numpy(dtype=float)
-    parsed = [(_LEADING_NUMBER.match(str(v)) if isinstance(v, str) else None) for v in column]
-    if not any(parsed):
+    parsed = [leading_number(v) if isinstance(v, str) else None for v in column]
+    if all(p is None for p in parsed):
         return None
-    return np.array([float(m.group(1).replace("−", "-")) if m else np.nan for m in parsed])
+    return np.array([np.nan if p is None else p for p in parsed])
 
 
 def _best_mask(column: pd.Series, rule: str) -> np.ndarray:
@@ -153,10 +154,10 @@ def _cell_texts(column: pd.Series, fixed: str | None, digits: int) -> list[str]:
             else value_label(column.name, v) for v in column]
 
 
-def table_html(frame: pd.DataFrame, caption: str = "", float_format: str | None = None,
-               index: bool = False, *, anchor: str | None = None,
-               best: Mapping[str, str] | None = None, csv: str | os.PathLike[str] | None = None,
-               labels: Mapping[str, str] | None = None) -> str:
+def table_html(frame: pd.DataFrame, caption: str = "", float_format: str | None = None, *,
+               anchor: str | None = None, best: Mapping[str, str] | None = None,
+               labels: Mapping[str, str] | None = None, number: str = "",
+               csv_href: str | None = None, csv_title: str | None = None) -> str:
     """A data frame as a numbered, captioned table a reader can read.
 
     Column headers are the registry's human labels with units
@@ -167,20 +168,14 @@ def table_html(frame: pd.DataFrame, caption: str = "", float_format: str | None 
     (:func:`float_formatter`); ``float_format`` ``"{:.Ng}"`` sets the significant digits,
     any other pattern (``"{:.1f}"``) is applied to every float as is. ``best`` maps columns to
     ``"min"``, ``"max"`` or ``"abs_min"`` and marks the best value of each in bold.
-    ``csv`` is the path of the CSV behind the table (relative to the workflow's working
-    directory); the builder turns it into a link relative to the report. The table scrolls
-    sideways when it is wider than the page.
+    ``csv_href`` links the CSV behind the table (``csv_title``: its path as a tooltip). The
+    table scrolls sideways when it is wider than the page.
     """
-    data = frame.reset_index() if index else frame.reset_index(drop=True)
-    data.columns = [" ".join(map(str, c)).strip() if isinstance(c, tuple) else c
-                    for c in data.columns]
+    data = frame.reset_index(drop=True)
     best = dict(best or {})
-    missing = [c for c in [*best, *(labels or {})] if c not in data.columns]
-    if missing:
-        raise ValueError(f"table has no column {missing[0]!r} (columns: {list(data.columns)})")
-    sig = _SIGNIFICANT.match(float_format or "")
-    digits = int(sig.group(1)) if sig else DEFAULT_DIGITS
-    fixed = None if float_format is None or sig else float_format
+    sig = significant_digits(float_format)
+    digits = sig if sig is not None else DEFAULT_DIGITS
+    fixed = None if float_format is None or sig is not None else float_format
     names = [str(c) for c in data.columns]
     shown = {n: (labels or {}).get(n, column_label(n)) for n in names}
     header = "".join(f'<th title="{escape(n)}">{escape(shown[n])}</th>' for n in names)
@@ -205,24 +200,10 @@ def table_html(frame: pd.DataFrame, caption: str = "", float_format: str | None 
             by_rule.setdefault(BEST_RULES[rule], []).append(shown[col])
         note = "Bold: best value — " + "; ".join(
             f"{rule} {', '.join(cols)}" for rule, cols in by_rule.items()) + "."
-    link = (f' <a class="csv" data-src="{escape(Path(csv).as_posix())}">CSV</a>'
-            if csv is not None else "")
+    link = (f' <a class="csv" href="{escape(csv_href)}" title="{escape(csv_title or csv_href)}"'
+            f">CSV</a>" if csv_href is not None else "")
     text = " ".join(t for t in (caption, note) if t)
-    cap = f"<p class='caption'>{number_placeholder('table')} {escape(text)}{link}</p>"
+    cap = f"<p class='caption'>{_number(number)}{escape(text)}{link}</p>"
     return (f"<div class='table'{_id_attribute(anchor)}>{cap}<div class='scroll'>"
             f"<table class='data'><thead><tr>{header}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table></div></div>")
-
-
-def findings_html(part: str, items: Iterable[tuple[str, str]]) -> str:
-    """A part's headline results: (sentence, anchor) pairs the report lifts into its summary."""
-    rows = "".join(f'<li><a href="#{escape(anchor)}">{escape(sentence)}</a></li>'
-                   for sentence, anchor in items)
-    return f'<aside class="findings" data-part="{escape(part)}"><ul>{rows}</ul></aside>'
-
-
-def section(anchor: str, title: str, parts: Iterable[str], level: int = 2) -> str:
-    """A ``<section>`` fragment with a heading; ``parts`` are HTML strings."""
-    body = "\n".join(parts)
-    return (f'<section id="{escape(anchor)}" data-title="{escape(title)}">'
-            f"<h{level}>{escape(title)}</h{level}>\n{body}\n</section>\n")

@@ -9,7 +9,6 @@ readable at once and can be given its unit here later.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 
@@ -102,16 +101,15 @@ STATISTICS = {
     "se": "standard error", "median": "median", "q05": "5% quantile", "q95": "95% quantile",
     "q025": "2.5% quantile", "q975": "97.5% quantile", "min": "minimum", "max": "maximum",
 }
-_LAG = re.compile(r"^(?P<base>.+)_lag(?P<lag>\d+)$")
 
 
 def quantity(name: str) -> tuple[Quantity | None, str]:
     """The registered quantity behind a column name and the qualifier its suffix adds."""
     if name in QUANTITIES:
         return QUANTITIES[name], ""
-    lag = _LAG.match(name)
-    if lag and lag["base"] in QUANTITIES:
-        return QUANTITIES[lag["base"]], f"lag {lag['lag']}"
+    base, lagged, lag = name.rpartition("_lag")
+    if lagged and lag.isdigit() and base in QUANTITIES:
+        return QUANTITIES[base], f"lag {lag}"
     base, _, suffix = name.rpartition("_")
     if suffix in STATISTICS:
         inner, qualifier = quantity(base) if base else (None, "")
@@ -138,16 +136,26 @@ NAMES = {
 }
 #: Columns whose values are identifiers shown through :data:`NAMES`.
 NAME_COLUMNS = ("source", "generator", "model")
-_SV_SETTING = re.compile(r"^phi(?P<phi>[-\d.e]+)_tau2(?P<tau2>[-\d.e]+)_n(?P<n>\d+)$")
+_NUMBER_CHARS = set("-0123456789.e")
+
+
+def _sv_setting(text: str) -> tuple[str, str, str] | None:
+    """(phi, tau2, n) of an SV setting name "phi<phi>_tau2<tau2>_n<n>", or None."""
+    phi, tau, rest = text.removeprefix("phi").partition("_tau2")
+    tau2, has_n, n = rest.rpartition("_n")
+    if (text.startswith("phi") and tau and has_n and n.isdigit() and phi and tau2
+            and set(phi) <= _NUMBER_CHARS and set(tau2) <= _NUMBER_CHARS):
+        return phi, tau2, n
+    return None
 
 
 def value_label(column: object, value: object) -> str:
     """A table cell's identifier as a reader knows it ("lstm_attention" → "LSTM-attention",
     an SV setting "phi0.99_tau20.0225_n100" → "φ = 0.99, τ² = 0.0225, n = 100")."""
     text = str(value)
-    setting = _SV_SETTING.match(text)
+    setting = _sv_setting(text)
     if setting:
-        return f"φ = {setting['phi']}, τ² = {setting['tau2']}, n = {setting['n']}"
+        return "φ = {}, τ² = {}, n = {}".format(*setting)
     if str(column) in NAME_COLUMNS:
         return NAMES.get(text, text)
     return text

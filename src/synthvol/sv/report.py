@@ -12,14 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synthvol.io import write_text
-from synthvol.report.html import (
-    findings_html,
-    image_file_html,
-    paragraph,
-    section,
-    table_html,
-)
+from synthvol.report.model import figure, paragraph, save_section, section, table
 from synthvol.sv import design
 from synthvol.sv.model import SCHEMES
 from synthvol.sv.study import (
@@ -46,10 +39,6 @@ SIMPLIFICATIONS = (
     "Time is wall time on a shared machine, so it is comparable across schemes, not "
     "across machines."
 )
-
-
-def _anchored(anchor: str, html: str) -> str:
-    return f"<div id='{anchor}'>{html}</div>"
 
 
 def _span(schemes: list[str]) -> str:
@@ -175,8 +164,8 @@ def _benchmark_table(benchmark: pd.DataFrame) -> pd.DataFrame:
 
 def write_sv_section(tables: Mapping[str, str], figures: Mapping[str, str],
                      real_summary: str, real_figure: str, mixture_error: str,
-                     benchmark: str | None, sv: Mapping[str, Any], out_html: str) -> None:
-    """Write the section fragment from the aggregated tables, figures and side results."""
+                     benchmark: str | None, sv: Mapping[str, Any], output: str) -> None:
+    """Write the section's data from the aggregated tables, figures and side results."""
     t1, t2, t3, t4 = (pd.read_csv(tables[k]) for k in ("table1", "table2", "table3", "table4"))
     real = pd.read_csv(real_summary)
     mixture = pd.read_csv(mixture_error)
@@ -225,34 +214,30 @@ def write_sv_section(tables: Mapping[str, str], figures: Mapping[str, str],
         f"{real['corr_with_garch'].iloc[0]:.3f}. GARCH's path is a deterministic function of "
         "past squared returns; the SV path is a posterior over a latent process, hence the "
         "band.")
-    parts = [findings_html("sv", findings(t1, t4, ess, mixture, bench, schemes, label)),
-             paragraph(design_text), paragraph(SIMPLIFICATIONS)]
+    parts = [paragraph(design_text), paragraph(SIMPLIFICATIONS)]
     parts += [paragraph(line) for line in reading(t1, t2)]
     parts += [
-        _anchored("sv-table1", table_html(
-            t1.drop(columns="setting"),
-            "Table 1 — wall time per replication (s; all chains, burn-in included)")),
+        table(t1.drop(columns="setting"),
+              "Table 1 — wall time per replication (s; all chains, burn-in included)",
+              anchor="sv-table1", csv=tables["table1"]),
         paragraph(flag_text),
-        image_file_html(figures["fig1"], "Fig. 1 — ACF of h_T draws, mean over seeds"),
-        _anchored("sv-table2", table_html(
-            paper_layout(t2, TABLE2_STATISTICS, settings, schemes, label),
-            "Table 2 — inefficiency factors over seeds: median, 5% and 95% quantiles, and "
-            "the replications with R̂ > 1.1")),
-        image_file_html(figures["fig2"], "Fig. 2 — posterior kernel densities"),
-        _anchored("sv-table3", table_html(
-            paper_layout(t3, TABLE3_STATISTICS, settings, schemes, label),
-            "Table 3 — posterior mean, mean absolute error, MC-error/SD, and the "
-            "replications with R̂ > 1.1")),
+        figure(figures["fig1"], "Fig. 1 — ACF of h_T draws, mean over seeds"),
+        table(paper_layout(t2, TABLE2_STATISTICS, settings, schemes, label),
+              "Table 2 — inefficiency factors over seeds: median, 5% and 95% quantiles, and "
+              "the replications with R̂ > 1.1", anchor="sv-table2"),
+        figure(figures["fig2"], "Fig. 2 — posterior kernel densities"),
+        table(paper_layout(t3, TABLE3_STATISTICS, settings, schemes, label),
+              "Table 3 — posterior mean, mean absolute error, MC-error/SD, and the "
+              "replications with R̂ > 1.1", anchor="sv-table3"),
         paragraph(table4_text),
-        _anchored("sv-table4", table_html(
-            t4, "Table 4 — cumulative share (%) of each scheme at each rank", "{:.2f}")),
-        _anchored("sv-ess", table_html(
-            _ess_table(ess, settings, schemes, label),
-            "Effective draws per second of wall time (chains × kept draws / median IF / "
-            "median seconds per replication)", "{:.0f}")),
+        table(t4, "Table 4 — cumulative share (%) of each scheme at each rank", "{:.2f}",
+              anchor="sv-table4", csv=tables["table4"]),
+        table(_ess_table(ess, settings, schemes, label),
+              "Effective draws per second of wall time (chains × kept draws / median IF / "
+              "median seconds per replication)", "{:.0f}", anchor="sv-ess"),
         paragraph(mixture_text),
-        _anchored("sv-mixture-error", table_html(
-            _mixture_table(mixture, label), "Mixture approximation's error in posterior means")),
+        table(_mixture_table(mixture, label), "Mixture approximation's error in posterior means",
+              anchor="sv-mixture-error", csv=mixture_error),
     ]
     if bench is not None:
         available = bench["stochvol_sweeps_per_second"].notna().any()
@@ -267,13 +252,13 @@ def write_sv_section(tables: Mapping[str, str], figures: Mapping[str, str],
                 "time only. Ratios above 1 favour the project."
                 + ("" if available else " R stochvol was not available when it ran: the "
                    "table shows the project's own speeds.")),
-            _anchored("sv-stochvol", table_html(
-                _benchmark_table(bench), "Sweeps and ESS per second against R stochvol",
-                "{:.2f}"))]
+            table(_benchmark_table(bench), "Sweeps and ESS per second against R stochvol",
+                  "{:.2f}", anchor="sv-stochvol", csv=benchmark)]
     parts += [
         paragraph(real_text),
-        image_file_html(real_figure, "SV posterior volatility with credible band vs GARCH(1,1)"),
-        table_html(real, "Real-data posterior of the SV parameters (percent returns)"),
+        figure(real_figure, "SV posterior volatility with credible band vs GARCH(1,1)"),
+        table(real, "Real-data posterior of the SV parameters (percent returns)",
+              csv=real_summary),
     ]
-    write_text(section("sv", "Stochastic volatility: efficiency of MCMC schemes", parts),
-               out_html)
+    save_section(section("sv", "Stochastic volatility: efficiency of MCMC schemes", parts,
+                          findings(t1, t4, ess, mixture, bench, schemes, label)), output)

@@ -6,7 +6,9 @@ needed. :func:`inspect_page` loads a page and reports console errors, requests t
 page (anything but ``data:``/``file:``/``about:``), images that did not load, the findings
 summary and tables wider than a printed page; :func:`screenshot` writes a PNG of the top.
 
-    python -m synthvol.report.browser results/report.html docs/report-top.png
+    python tests/report/browser.py results/report.html docs/report-top.png
+
+It lives beside the tests that use it (it is no part of the package).
 """
 
 from __future__ import annotations
