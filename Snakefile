@@ -2,8 +2,12 @@
 #   snakemake --cores 8                                  default study
 #   snakemake --cores 2 --configfile config/quick.yaml   quick size for trying things out
 #   snakemake --profile profiles/slurm                   on a SLURM cluster
+from snakemake.utils import min_version
+
 from synthvol.config import coerce_scalars, validate_params
 from synthvol.errors import ConfigError
+
+min_version("9.0")
 
 
 configfile: "params.yaml"
@@ -61,14 +65,3 @@ rule metrics:
     script:
         "workflow/scripts/write_metrics.py"
 
-
-# Keep DVC in sync: a finished default run with params.yaml's own params is committed to DVC
-# (dvc.yaml regenerated, dvc.lock written); other runs say in the log that DVC records nothing.
-onsuccess:
-    from pathlib import Path
-
-    from snakemake.logging import logger
-
-    from synthvol.dvcgen import sync_after_run
-
-    logger.info(sync_after_run(config, workflow.dag_settings.targets, Path(workflow.basedir)))
