@@ -27,7 +27,7 @@ quick: setup                       ## the quick size, for trying things out
 test: setup                        ## the test suite
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m pytest
 
-test-slurm: setup                  ## quick study on a one-node SLURM cluster vs locally (root; see README)
+test-slurm: setup                  ## quick study on a one-node SLURM cluster vs locally (root; docs/cluster.md)
 	VENV=$(VENV) tests/slurm/run.sh
 
 lint: setup                        ## ruff first (seconds), then Snakemake's workflow lint
@@ -41,12 +41,12 @@ dvc: setup                         ## the study through DVC: reruns what params.
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/dvc repro
 
 dvc-check:                         ## fail when a rule's outputs or code belong to no dvc.yaml stage
-	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m synthvol.dvccheck
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m synthvol.dvcparts check
 
 docs: setup                        ## docs/results.md: the results tables rendered from results/
 	$(PY) -m synthvol.resultsdoc results docs/results.md
 
-dag: setup                         ## DAG picture for the README (needs graphviz's dot)
+dag: setup                         ## DAG picture for docs/running.md (needs graphviz's dot)
 	$(VENV)/bin/snakemake --rulegraph > docs/rulegraph.dot
 	dot -Tpng -Gdpi=70 docs/rulegraph.dot -o docs/rulegraph.png
 

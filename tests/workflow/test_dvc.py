@@ -75,6 +75,17 @@ def test_stages_cover_every_output_and_its_code() -> None:
     assert {dvcparts.owner(out, dvcparts.stages(REPO_ROOT)) for out in outputs} == set(PARTS)
 
 
+def test_parsing_the_workflow_imports_neither_torch_nor_numba() -> None:
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "snakemake", "-n",
+                           "--quiet", "--nolock"], cwd=REPO_ROOT, env=ENV, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "snakemake.workflow" in imported and "synthvol.registry" in imported
+    assert {"torch", "numba"} & imported == set()
+
+
 def test_check_names_an_output_and_a_script_that_no_stage_holds(tmp_path: Path) -> None:
     for name in ("Snakefile", "dvc.yaml"):
         shutil.copy2(REPO_ROOT / name, tmp_path / name)
