@@ -74,7 +74,7 @@ def test_recorded_run_stays_clean_and_shows_metrics_and_plots(quick_study: Path)
     assert "discriminative_mean" in metrics and "mape" in metrics
     _run([str(BIN / "dvc"), "plots", "show", "--out", "dvc_plots"], repo)
     page = (repo / "dvc_plots" / "index.html").read_text()
-    assert "rolling_accuracy.csv" in page and "fig1_acf.png" in page
+    assert "Rolling-origin MASE by horizon" in page and "fig1_acf.png" in page
 
 
 def test_dvc_repro_runs_what_the_edit_touches(quick_study: Path) -> None:
