@@ -35,7 +35,8 @@ from synthvol.io import write_csv  # noqa: E402
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
-_JOB = re.compile(r"^(?:local)?rule (\w+):", re.M)
+# A job in Snakemake's log: its rule line and indented details; target-only rules have no output.
+_JOB = re.compile(r"^(?:local)?rule (\w+):\n((?:    .*\n)*)", re.M)
 
 
 def _set(key: str, value: object) -> Callable[[dict], None]:
@@ -98,7 +99,7 @@ def measure(study: Path, work: Path, cores: int) -> pd.DataFrame:
         for tool in (("dvc", "snakemake") if i % 2 == 0 else ("snakemake", "dvc")):
             _edit(copies[tool], change)
             seconds[tool], log = _run(commands[tool], copies[tool])
-            jobs[tool] = sorted(_JOB.findall(log))
+            jobs[tool] = sorted(rule for rule, body in _JOB.findall(log) if "    output:" in body)
         if jobs["dvc"] != jobs["snakemake"]:
             raise SystemExit(f"{name}: dvc repro ran {jobs['dvc']}, snakemake {jobs['snakemake']}")
         rows.append({"edit": name, "dvc_s": round(seconds["dvc"], 2),
