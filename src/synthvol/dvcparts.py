@@ -29,7 +29,6 @@ from typing import Any
 import yaml
 
 from synthvol.config import REPO_ROOT
-from synthvol.io import write_json
 
 RULE_FILES = ("Snakefile", "workflow/rules")
 #: Where each stage's package-code digests after its last run are kept (not data: no DVC).
@@ -154,8 +153,9 @@ def run_stage(stage: str, targets: Sequence[str], repo: Path = REPO_ROOT) -> int
     """
     digests = code_digests(stage, repo)
     stamp = _stamp(stage, repo)
-    before = json.loads(stamp.read_text()) if stamp.is_file() else digests
-    changed = [dep for dep, digest in digests.items() if before.get(dep, digest) != digest]
+    recorded = json.loads(stamp.read_text()) if stamp.is_file() else None
+    changed = [dep for dep, digest in digests.items()
+               if recorded is not None and recorded.get(dep, digest) != digest]
     args = [sys.executable, "-m", "snakemake", "--cores", "all", *targets]
     forced = forced_rules(stage, changed, repo) if changed else []
     if forced:
@@ -163,7 +163,9 @@ def run_stage(stage: str, targets: Sequence[str], repo: Path = REPO_ROOT) -> int
               f"{' '.join(forced)}", file=sys.stderr, flush=True)
         args += ["--forcerun", *forced]
     code = subprocess.run(args, cwd=repo).returncode
-    if code == 0:
+    if code == 0 and digests != recorded:
+        from synthvol.io import write_json  # imports pandas: only when there is news
+
         write_json(digests, stamp)
     return code
 

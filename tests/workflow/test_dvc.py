@@ -24,7 +24,7 @@ from synthvol.config import REPO_ROOT
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
        "PYTHONPATH": str(REPO_ROOT / "src")}
-PARTS = ["data", "baselines", "generators", "sv", "forecast", "report"]
+PARTS = ["data", "synthetic", "sv", "forecast", "report"]
 
 
 def _run(args: list[str], cwd: Path) -> str:
@@ -91,14 +91,14 @@ def test_check_names_an_output_and_a_script_that_no_stage_holds(tmp_path: Path) 
         shutil.copy2(REPO_ROOT / name, tmp_path / name)
     shutil.copytree(REPO_ROOT / "workflow" / "rules", tmp_path / "workflow" / "rules")
     document = yaml.safe_load((tmp_path / "dvc.yaml").read_text())
-    document["stages"]["baselines"]["deps"].remove("workflow/scripts/fit_baseline.py")
+    document["stages"]["synthetic"]["deps"].remove("workflow/scripts/fit_baseline.py")
     document["stages"]["sv"]["outs"] = [o for o in document["stages"]["sv"]["outs"]
                                         if "results/sv" not in o]
     (tmp_path / "dvc.yaml").write_text(yaml.safe_dump(document))
     outputs = {"results/baselines/ar/fit.json": "fit_ar", "results/sv/summary.parquet":
                "sv_aggregate", "data/prepared/prices.parquet": "prepare_data"}
     assert dvcparts.problems(tmp_path, outputs) == [
-        "dvc.yaml: stage baselines holds the outputs of rule fit_ar but not its code "
+        "dvc.yaml: stage synthetic holds the outputs of rule fit_ar but not its code "
         "workflow/scripts/fit_baseline.py in its deps",
         "dvc.yaml: results/sv/summary.parquet (rule sv_aggregate) is in no stage's outs"]
 
@@ -106,8 +106,8 @@ def test_check_names_an_output_and_a_script_that_no_stage_holds(tmp_path: Path) 
 def test_changed_package_folder_forces_its_own_part_only() -> None:
     evaluation = ["benchmark_stocks", "compare_sources", "copy_floor", "evaluation_report_section",
                   "score_source"]
-    assert dvcparts.forced_rules("generators", ["src/synthvol/evaluation"]) == evaluation
-    assert "train_generator" in dvcparts.forced_rules("generators", ["src/synthvol/generators"])
+    assert dvcparts.forced_rules("synthetic", ["src/synthvol/evaluation"]) == evaluation
+    assert "train_generator" in dvcparts.forced_rules("synthetic", ["src/synthvol/generators"])
     assert dvcparts.forced_rules("report", ["src/synthvol/metrics.py"]) == [
         "all", "metrics", "report"]
 
@@ -125,14 +125,14 @@ def test_run_stage_forces_the_part_after_a_package_edit(tmp_path: Path, monkeypa
         return subprocess.CompletedProcess(args, 0)
 
     monkeypatch.setattr(dvcparts.subprocess, "run", fake_run)
-    assert dvcparts.run_stage("baselines", ["baselines_report_section"], tmp_path) == 0
+    assert dvcparts.run_stage("synthetic", ["baselines_report_section"], tmp_path) == 0
     assert "--forcerun" not in calls[-1]              # no digests yet: the outputs are current
     module = tmp_path / "src" / "synthvol" / "baselines" / "ar.py"
     module.write_text(module.read_text() + "\n# edited\n")
-    dvcparts.run_stage("baselines", ["baselines_report_section"], tmp_path)
+    dvcparts.run_stage("synthetic", ["baselines_report_section"], tmp_path)
     assert calls[-1][-5:] == ["--forcerun", "baselines_report_section", "fit_ar", "fit_fbm",
                               "fit_garch"]
-    dvcparts.run_stage("baselines", ["baselines_report_section"], tmp_path)
+    dvcparts.run_stage("synthetic", ["baselines_report_section"], tmp_path)
     assert "--forcerun" not in calls[-1]              # recorded after the forced run
 
 
@@ -146,13 +146,13 @@ def _set(key: str, value: object) -> Callable[[dict], None]:
 
 
 EDITS = {
-    "baselines.ar.order": (_set("baselines.ar.order", 3), {"baselines"}),
-    "drop a generator": (_set("generators.enabled", lambda g: g[:-1]), {"generators"}),
-    "evaluation scores": (_set("evaluation.scores.n_runs", 3), {"generators"}),
+    "baselines.ar.order": (_set("baselines.ar.order", 3), {"synthetic"}),
+    "drop a generator": (_set("generators.enabled", lambda g: g[:-1]), {"synthetic"}),
+    "evaluation scores": (_set("evaluation.scores.n_runs", 3), {"synthetic"}),
     "add an SV setting": (_set("sv.truth.n", lambda n: [*n, 1000]), {"sv"}),
     "sv.n_seeds": (_set("sv.n_seeds", 10), {"sv"}),
     "forecast models": (_set("forecast.models", ["linear", "exponential"]), {"forecast"}),
-    "data.window_length": (_set("data.window_length", 30), {"data", "generators"}),
+    "data.window_length": (_set("data.window_length", 30), {"data", "synthetic"}),
     "seed": (_set("seed", 1), set(PARTS) - {"report"}),
 }
 
