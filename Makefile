@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CORES ?= 2
 
-.PHONY: setup study quick test test-slurm lint dag dvc dvc-check clean
+.PHONY: setup study quick test test-slurm lint fmt docs dag dvc dvc-check clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	@echo "setup 1/3: virtual environment $(VENV) (python3 -m venv)"
@@ -27,20 +27,26 @@ quick: setup                       ## the quick size, for trying things out
 test: setup                        ## the test suite
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m pytest
 
-test-slurm: setup                  ## quick study on a one-node SLURM cluster vs locally (root; see README)
+test-slurm: setup                  ## quick study on a one-node SLURM cluster vs locally (root; docs/cluster.md)
 	VENV=$(VENV) tests/slurm/run.sh
 
-lint: setup                        ## workflow lint and ruff over the code
-	$(VENV)/bin/snakemake --lint
+lint: setup                        ## ruff first (seconds), then Snakemake's workflow lint
 	$(VENV)/bin/ruff check src tests benchmarks workflow/scripts
+	$(VENV)/bin/snakemake --lint
 
-dvc: setup                         ## regenerate dvc.yaml from the workflow and params.yaml
-	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m synthvol.dvcgen
+fmt: setup                         ## snakefmt (line length 100) over the Snakefile and rule files
+	$(VENV)/bin/snakefmt --line-length 100 Snakefile workflow/rules
 
-dvc-check:                         ## fail when the committed dvc.yaml is stale (no reinstall)
-	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m synthvol.dvcgen --check
+dvc: setup                         ## the study through DVC: reruns what params.yaml edits touch
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/dvc repro
 
-dag: setup                         ## DAG picture for the README (needs graphviz's dot)
+dvc-check:                         ## fail when a rule's outputs or code belong to no dvc.yaml stage
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m synthvol.dvcparts check
+
+docs: setup                        ## docs/results.md: the results tables rendered from results/
+	$(PY) -m synthvol.resultsdoc results docs/results.md
+
+dag: setup                         ## DAG picture for docs/running.md (needs graphviz's dot)
 	$(VENV)/bin/snakemake --rulegraph > docs/rulegraph.dot
 	dot -Tpng -Gdpi=70 docs/rulegraph.dot -o docs/rulegraph.png
 

@@ -4,10 +4,14 @@
 #   snakemake --profile profiles/slurm                   on a SLURM cluster
 import sys
 
+from snakemake.utils import min_version
+
 from synthvol.config import check_sources, coerce_scalars, command_line_config, validate_params
 from synthvol.data import source_files
 from synthvol.errors import OutputError, SynthvolError
 from synthvol.io import check_writable
+
+min_version("9.0")
 
 
 configfile: "params.yaml"
@@ -83,14 +87,3 @@ rule metrics:
     script:
         "workflow/scripts/write_metrics.py"
 
-
-# Keep DVC in sync: a finished default run with params.yaml's own params is committed to DVC
-# (dvc.yaml regenerated, dvc.lock written); other runs say in the log that DVC records nothing.
-onsuccess:
-    from pathlib import Path
-
-    from snakemake.logging import logger
-
-    from synthvol.dvcgen import sync_after_run
-
-    logger.info(sync_after_run(config, workflow.dag_settings.targets, Path(workflow.basedir)))

@@ -1,8 +1,8 @@
 """Glue between Snakemake and the package: rules' params, and script jobs.
 
 A rule's params from params.yaml go through :class:`ParamReader` (``reads`` in the rule
-files, see ``workflow/rules/common.smk``), which records the dotted keys each rule reads
-for the DVC stages (:mod:`synthvol.dvcgen`).
+files, see ``workflow/rules/common.smk``): each rule names the dotted keys it reads, so
+Snakemake's params trigger reruns exactly the jobs whose keys changed.
 
 Every ``workflow/scripts/*.py`` file is a thin adapter::
 
@@ -30,8 +30,7 @@ from synthvol.errors import ConfigError, SynthvolError
 from synthvol.io import remove_stale_temporaries
 from synthvol.progress import configure_logging, get_logger
 
-#: The declared key that reads the whole config (the report's params hash); its DVC stage
-#: tracks every key of params.yaml.
+#: The declared key that reads the whole config (the report's params hash).
 EVERY_KEY = "*"
 
 
@@ -50,8 +49,7 @@ class ParamReader:
     gives a mapping of those keys under their common first component, ``{wildcard}`` in a
     key resolves per job, :class:`Derived` computes the value from the keys' values and the
     job's wildcards, :data:`EVERY_KEY` gives the whole config. A key absent from the config
-    gives None. The returned mapping also holds
-    ``dvc_params``: the tuple of declared keys, which becomes the DVC stage's ``params``.
+    gives None.
     """
 
     def __init__(self, config: Mapping[str, Any]) -> None:
@@ -76,29 +74,23 @@ class ParamReader:
             node[leaf] = self.value(key)
         return out
 
-    def param(self, spec: str | Sequence[str] | Derived) -> tuple[tuple[str, ...], Any]:
-        """The declared keys of one params entry and its value (or per-job function)."""
+    def param(self, spec: str | Sequence[str] | Derived) -> Any:
+        """The value of one params entry (or a per-job function of the wildcards)."""
         if isinstance(spec, Derived):
             keys, function = spec.keys, spec.function
         else:
             keys, function = ((spec,) if isinstance(spec, str) else tuple(spec)), None
         if function is None and not any("{" in key for key in keys):
-            return keys, self.values(keys)
+            return self.values(keys)
 
         def per_job(wildcards: Any) -> Any:
             values = self.values(tuple(key.format(**wildcards) for key in keys))
             return values if function is None else function(values, wildcards)
 
-        return keys, per_job
+        return per_job
 
     def __call__(self, **declared: str | Sequence[str] | Derived) -> dict[str, Any]:
-        params: dict[str, Any] = {}
-        keys: list[str] = []
-        for name, spec in declared.items():
-            spec_keys, params[name] = self.param(spec)
-            keys.extend(spec_keys)
-        params["dvc_params"] = tuple(keys)
-        return params
+        return {name: self.param(spec) for name, spec in declared.items()}
 
 
 def _remove_outputs(outputs: Any) -> None:

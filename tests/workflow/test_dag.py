@@ -1,5 +1,5 @@
 """End to end: the quick study runs through Snakemake in a temporary copy of the repository,
-then DVC, after one parameter change, reruns only the stages that depend on it.
+is recorded in DVC, and ``dvc repro`` after one parameter change runs what the edit touches.
 
 One full quick run serves both checks (it takes a few minutes on 2 cores).
 """
@@ -64,28 +64,36 @@ def test_quick_study_builds_the_report(quick_study: Path) -> None:
     assert summary["first_date"] >= "2010-01-01"          # the quick override was applied
 
 
-def test_finished_run_is_recorded_in_dvc_and_a_no_op(quick_study: Path) -> None:
+def test_recorded_run_stays_clean_and_shows_metrics_and_plots(quick_study: Path) -> None:
     repo = quick_study
-    assert "DVC: run recorded" in (repo / "snakemake.out").read_text()
+    _run([str(BIN / "dvc"), "commit", "--force", "--quiet"], repo)
     assert "up to date" in _run([str(BIN / "dvc"), "status"], repo).stdout
-    assert "Nothing to be done" in _run([str(BIN / "snakemake"), "-n"], repo).stdout
+    assert "Nothing to be done" in _run([str(BIN / "snakemake"), "--cores", "2"], repo).stdout
+    assert "up to date" in _run([str(BIN / "dvc"), "status"], repo).stdout
     metrics = _run([str(BIN / "dvc"), "metrics", "show"], repo).stdout
     assert "discriminative_mean" in metrics and "mape" in metrics
+    _run([str(BIN / "dvc"), "plots", "show", "--out", "dvc_plots"], repo)
+    page = (repo / "dvc_plots" / "index.html").read_text()
+    assert "Rolling-origin MASE by horizon" in page and "fig1_acf.png" in page
 
 
-def test_dvc_reruns_only_dependent_stages(quick_study: Path) -> None:
+def test_dvc_repro_runs_what_the_edit_touches(quick_study: Path) -> None:
     repo = quick_study
     params = load_yaml(repo / "params.yaml")
     params["baselines"]["ar"]["order"] = 3
     (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    _run([sys.executable, "-m", "synthvol.dvcgen", "--repo", str(repo)], repo)
-    out = _run([str(BIN / "dvc"), "repro"], repo).stdout
-    ran = set(re.findall(r"Running stage '([^']+)'", out))
-    assert ran == {"fit_ar", "baselines_report_section", "score_source-ar",
-                   "compare_sources", "evaluation_report_section", "metrics", "report"}
+    done = _run([str(BIN / "dvc"), "repro"], repo)
+    log = done.stdout + done.stderr
+    assert set(re.findall(r"Running stage '([^']+)'", log)) == {"synthetic", "report"}
+    jobs = [rule for rule, body in re.findall(r"^(?:local)?rule (\w+):\n((?:    .*\n)*)", log,
+                                              re.M) if "    output:" in body]
+    assert sorted(jobs) == ["baselines_report_section", "compare_sources",
+                            "evaluation_report_section", "fit_ar", "metrics", "report",
+                            "score_source"]
     fit = yaml.safe_load((repo / "results/baselines/ar/fit.json").read_text())
     assert fit["order"] == 3
     assert "up to date" in _run([str(BIN / "dvc"), "status"], repo).stdout
+    assert "Nothing to be done" in _run([str(BIN / "snakemake"), "-n"], repo).stdout
 
 
 def test_bad_csv_stops_with_one_line_and_leaves_nothing(tmp_path: Path) -> None:

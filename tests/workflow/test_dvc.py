@@ -1,16 +1,14 @@
-"""dvc.yaml is generated from the workflow, and each documented edit reruns exactly its dependents.
+"""dvc.yaml: one hand-written stage per part, covering the workflow; each edit marks its part.
 
-Cheap: nothing of the study runs. The workflow is copied; each edit of params.yaml is
-followed by ``python -m synthvol.dvcgen`` (what ``make dvc`` runs). A stage is changed, as
-``dvc status`` would say with unchanged sources, when it is new, its definition differs, or
-a params key it lists has a new value; the stages that rerun are the changed ones and
-everything downstream of them. One slow test checks that against real ``dvc status``.
+Cheap: nothing of the study runs. The coverage check asks Snakemake for the default target's
+outputs; the ``dvc status`` test records placeholder outputs in a copy and edits params.yaml.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,12 +18,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from synthvol import dvcgen
+from synthvol import dvcparts
 from synthvol.config import REPO_ROOT
 
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
        "PYTHONPATH": str(REPO_ROOT / "src")}
+PARTS = ["data", "synthetic", "sv", "forecast", "report"]
 
 
 def _run(args: list[str], cwd: Path) -> str:
@@ -34,10 +33,6 @@ def _run(args: list[str], cwd: Path) -> str:
         raise AssertionError(f"{' '.join(args)} failed:\n"
                              f"{proc.stdout[-2000:]}{proc.stderr[-3000:]}")
     return proc.stdout
-
-
-def _stages(repo: Path) -> dict:
-    return yaml.safe_load((repo / "dvc.yaml").read_text())["stages"]
 
 
 def _copy_repo(dest: Path) -> Path:
@@ -50,195 +45,136 @@ def _copy_repo(dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="module")
-def copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _copy_repo(tmp_path_factory.mktemp("dvc"))
+def test_dvc_yaml_is_short_with_one_stage_per_part() -> None:
+    text = (REPO_ROOT / "dvc.yaml").read_text()
+    assert len(text.splitlines()) <= 200
+    stages = dvcparts.stages(REPO_ROOT)
+    assert list(stages) == PARTS
+    document = yaml.safe_load(text)
+    for name, stage in document["stages"].items():
+        assert stage["cmd"].startswith(f"python -m synthvol.dvcparts run {name} ")
+        for out in stage.get("outs", []):
+            assert out[next(iter(out))]["persist"] is True, f"{name}: {out} must persist"
+    assert document["stages"]["report"]["params"] == [{"params.yaml": None}]
 
 
-def _value(params: dict, key: str) -> object:
-    for part in key.split("."):
-        params = params[part]
-    return params
+def test_the_package_uses_no_private_snakemake_api() -> None:
+    private = re.compile(r"\._(workflow|prepare_dag|build_dag|dag_settings)\b|"
+                         r"\bfrom snakemake\.(?!api\b|utils\b|logging\b)")
+    files = [*(REPO_ROOT / "src").rglob("*.py"), REPO_ROOT / "Snakefile",
+             *(REPO_ROOT / "workflow").rglob("*.smk"), *(REPO_ROOT / "workflow").rglob("*.py")]
+    used = [f"{f.relative_to(REPO_ROOT)}: {m.group(0)}" for f in files
+            for m in private.finditer(f.read_text(encoding="utf-8"))]
+    assert used == []
 
 
-def _param_changed(params: dict, old: dict, key: str | dict) -> bool:
-    """Whether a stage's params entry differs: a dotted key, or ``{file: None}`` (all of it)."""
-    if isinstance(key, dict):
-        return params != old
-    return _value(params, key) != _value(old, key)
-
-
-def _edit(repo: Path, change: Callable[[dict], None]) -> tuple[set[str], dict]:
-    """The stages that would rerun after ``change`` of params.yaml and ``make dvc``."""
-    saved = {name: (repo / name).read_text() for name in ("params.yaml", "dvc.yaml")}
-    before, old = _stages(repo), yaml.safe_load(saved["params.yaml"])
-    try:
-        params = yaml.safe_load(saved["params.yaml"])
-        change(params)
-        (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-        _run([sys.executable, "-m", "synthvol.dvcgen", "--repo", str(repo)], repo)
-        stages = _stages(repo)
-    finally:
-        for name, text in saved.items():
-            (repo / name).write_text(text)
-    changed = {name for name, stage in stages.items()
-               if before.get(name) != stage
-               or any(_param_changed(params, old, k) for k in stage.get("params", []))}
-    return changed | _downstream(stages, changed), stages
-
-
-def _downstream(stages: dict, roots: set[str]) -> set[str]:
-    producer = {out: name for name, stage in stages.items() for out in stage["outs"]}
-    children: dict[str, set[str]] = {}
-    for name, stage in stages.items():
-        for dep in stage.get("deps", []):
-            if dep in producer:
-                children.setdefault(producer[dep], set()).add(name)
-    seen, todo = set(), list(roots)
-    while todo:
-        for child in children.get(todo.pop(), ()):
-            if child not in seen:
-                seen.add(child)
-                todo.append(child)
-    return seen
-
-
-def _assert_no_dangling(repo: Path, stages: dict) -> None:
-    outs = {out for stage in stages.values() for out in stage["outs"]}
-    for name, stage in stages.items():
-        for dep in stage.get("deps", []):
-            assert dep in outs or (REPO_ROOT / dep).is_file(), f"{name}: dangling dep {dep}"
-
-
-def _drop_generator(p: dict) -> None:
-    p["generators"]["enabled"].remove("lstm_attention")
-
-
-def _three_forecast_models(p: dict) -> None:
-    p["forecast"]["models"] = ["linear", "exponential", "holt"]
-
-
-def _drop_sv_scheme(p: dict) -> None:
-    p["sv"]["schemes"].remove("V")
-
-
-def _add_sv_setting(p: dict) -> None:
-    p["sv"]["truth"]["n"].append(1000)
-
-
-def _ar_order(p: dict) -> None:
-    p["baselines"]["ar"]["order"] = 3
-
-
-SV_NEW_CHUNKS = {f"sv_chunk-{chunk}-I_II_III_IV_V-phi0_99_tau2{tau}_n1000"
-                 for chunk in range(5) for tau in ("0_0225", "0_45")}
-EXPECTED = {
-    "drop a generator": (_drop_generator, {
-        "compare_sources", "evaluation_report_section", "metrics", "report"}),
-    "three forecast models": (_three_forecast_models, {
-        "forecast_models", "forecast_rolling", "forecast_rolling_figure", "forecast_accuracy",
-        "forecast_report", "metrics", "report",
-        *(f"forecast_figures-{m}" for m in ("linear", "exponential", "holt"))}),
-    "drop an SV scheme": (_drop_sv_scheme, {
-        "sv_aggregate", "sv_real_data", "sv_report", "metrics", "report"}),
-    "add an SV setting": (_add_sv_setting, {
-        "sv_aggregate", "sv_mixture_error", "sv_real_data", "sv_report", "metrics", "report"}),
-    "baselines.ar.order": (_ar_order, {
-        "fit_ar", "baselines_report_section", "score_source-ar", "compare_sources",
-        "evaluation_report_section", "metrics", "report"}),
-}
-
-
-@pytest.mark.parametrize("edit", list(EXPECTED))
-def test_documented_edit_reruns_exactly_its_dependents(copy: Path, edit: str) -> None:
-    change, expected = EXPECTED[edit]
-    rerun, stages = _edit(copy, change)
-    _assert_no_dangling(copy, stages)
-    if edit == "add an SV setting":
-        new = {name for name in stages if name.startswith("sv_chunk-") and "n1000" in name}
-        assert len(new) == 5 * 2 * 5          # 5 chunks x 2 tau^2 x 5 schemes, nothing else
-        expected = expected | new
-    if edit == "drop a generator":
-        assert not [name for name in stages if "lstm_attention" in name]
-    assert rerun == expected
-
-
-def test_committed_dvc_yaml_is_fresh_and_complete() -> None:
-    assert dvcgen.main(["--check"]) == 0
-    stages = _stages(REPO_ROOT)
-    _assert_no_dangling(REPO_ROOT, stages)
-    fit_ar = stages["fit_ar"]
-    assert "baselines.ar" in fit_ar["params"] and "seed" in fit_ar["params"]
-    for module in ("src/synthvol/seeds.py", "src/synthvol/samples.py", "src/synthvol/io.py",
-                   "src/synthvol/baselines/ar.py", "workflow/scripts/fit_baseline.py"):
-        assert module in fit_ar["deps"]
-    assert "src/synthvol/generators/sbts.py" in stages["train_generator-sbts"]["deps"]
-    assert "src/synthvol/generators/timegan.py" not in stages["train_generator-sbts"]["deps"]
-    assert "src/synthvol/baselines/hurst.py" in stages["fit_fbm"]["deps"]
-    for table in ("dubrova_table_4_1.csv", "durbin_watson_5pct.csv", "rs_critical_dhp1954.csv"):
-        assert f"src/synthvol/forecast/data/{table}" in stages["forecast_models"]["deps"]
-    # The report hashes the whole config into its provenance block: it tracks all of params.yaml.
-    assert stages["report"]["params"] == [{"params.yaml": None}]
-
-
-def test_package_data_a_module_names_becomes_a_dep_of_its_stages(tmp_path: Path) -> None:
-    """A data file in a module's package is a dep exactly where the module names it."""
-    part = tmp_path / "src" / "synthvol" / "part"
-    (part / "data").mkdir(parents=True)
-    (tmp_path / "src" / "synthvol" / "__init__.py").write_text("")
-    (part / "__init__.py").write_text("")
-    (part / "tables.py").write_text('TABLE = "table.csv"\n'
-                                    'def read():\n    return open(f"data/{TABLE}")\n')
-    (part / "other.py").write_text('"""No data here: table.csv is only named in prose."""\n')
-    (part / "data" / "table.csv").write_text("a,b\n1,2\n")
-    (part / "data" / "unused.csv").write_text("a\n1\n")
-    script = tmp_path / "workflow" / "scripts" / "job.py"
-    script.parent.mkdir(parents=True)
-    script.write_text("from synthvol.part import tables\n")
-    assert dvcgen.package_data(tmp_path / "src") == {
-        "synthvol.part.tables": ["src/synthvol/part/data/table.csv"]}
-    spec = dvcgen.JobSpec("job", (), (), ("out.txt",), "workflow/scripts/job.py", ())
-    deps = dvcgen.stage_of(spec, {}, tmp_path)["deps"]
-    assert "src/synthvol/part/data/table.csv" in deps
-    assert "src/synthvol/part/data/unused.csv" not in deps
+def test_stages_cover_every_output_and_its_code() -> None:
+    outputs = dvcparts.workflow_outputs(REPO_ROOT)
+    assert len(outputs) > 100 and "results/report.html" in outputs
+    assert dvcparts.problems(REPO_ROOT, outputs) == []
+    assert {dvcparts.owner(out, dvcparts.stages(REPO_ROOT)) for out in outputs} == set(PARTS)
 
 
 def test_parsing_the_workflow_imports_neither_torch_nor_numba() -> None:
-    code = ("import sys; from synthvol.dvcgen import workflow_jobs; jobs = workflow_jobs(); "
-            "print(len(jobs), sorted(m for m in ('torch', 'numba') if m in sys.modules))")
-    out = _run([sys.executable, "-c", code], REPO_ROOT).split()
-    assert int(out[0]) > 100 and out[1:] == ["[]"]
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "snakemake", "-n",
+                           "--quiet", "--nolock"], cwd=REPO_ROOT, env=ENV, capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert "snakemake.workflow" in imported and "synthvol.registry" in imported
+    assert {"torch", "numba"} & imported == set()
+
+
+def test_check_names_an_output_and_a_script_that_no_stage_holds(tmp_path: Path) -> None:
+    for name in ("Snakefile", "dvc.yaml"):
+        shutil.copy2(REPO_ROOT / name, tmp_path / name)
+    shutil.copytree(REPO_ROOT / "workflow" / "rules", tmp_path / "workflow" / "rules")
+    document = yaml.safe_load((tmp_path / "dvc.yaml").read_text())
+    document["stages"]["synthetic"]["deps"].remove("workflow/scripts/fit_baseline.py")
+    document["stages"]["sv"]["outs"] = [o for o in document["stages"]["sv"]["outs"]
+                                        if "results/sv" not in o]
+    (tmp_path / "dvc.yaml").write_text(yaml.safe_dump(document))
+    outputs = {"results/baselines/ar/fit.json": "fit_ar", "results/sv/summary.parquet":
+               "sv_aggregate", "data/prepared/prices.parquet": "prepare_data"}
+    assert dvcparts.problems(tmp_path, outputs) == [
+        "dvc.yaml: stage synthetic holds the outputs of rule fit_ar but not its code "
+        "workflow/scripts/fit_baseline.py in its deps",
+        "dvc.yaml: results/sv/summary.parquet (rule sv_aggregate) is in no stage's outs"]
+
+
+def test_changed_package_folder_forces_its_own_part_only() -> None:
+    evaluation = ["benchmark_stocks", "compare_sources", "copy_floor", "evaluation_report_section",
+                  "score_source"]
+    assert dvcparts.forced_rules("synthetic", ["src/synthvol/evaluation"]) == evaluation
+    assert "train_generator" in dvcparts.forced_rules("synthetic", ["src/synthvol/generators"])
+    assert dvcparts.forced_rules("report", ["src/synthvol/metrics.py"]) == [
+        "all", "metrics", "report"]
+
+
+def test_run_stage_forces_the_part_after_a_package_edit(tmp_path: Path, monkeypatch) -> None:
+    for name in ("Snakefile", "dvc.yaml"):
+        shutil.copy2(REPO_ROOT / name, tmp_path / name)
+    shutil.copytree(REPO_ROOT / "workflow" / "rules", tmp_path / "workflow" / "rules")
+    shutil.copytree(REPO_ROOT / "src" / "synthvol" / "baselines",
+                    tmp_path / "src" / "synthvol" / "baselines")
+    calls: list[list[str]] = []
+
+    def fake_run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+        calls.append(args)
+        return subprocess.CompletedProcess(args, 0)
+
+    monkeypatch.setattr(dvcparts.subprocess, "run", fake_run)
+    assert dvcparts.run_stage("synthetic", ["baselines_report_section"], tmp_path) == 0
+    assert "--forcerun" not in calls[-1]              # no digests yet: the outputs are current
+    module = tmp_path / "src" / "synthvol" / "baselines" / "ar.py"
+    module.write_text(module.read_text() + "\n# edited\n")
+    dvcparts.run_stage("synthetic", ["baselines_report_section"], tmp_path)
+    assert calls[-1][-5:] == ["--forcerun", "baselines_report_section", "fit_ar", "fit_fbm",
+                              "fit_garch"]
+    dvcparts.run_stage("synthetic", ["baselines_report_section"], tmp_path)
+    assert "--forcerun" not in calls[-1]              # recorded after the forced run
+
+
+def _set(key: str, value: object) -> Callable[[dict], None]:
+    def change(params: dict) -> None:
+        *parents, leaf = key.split(".")
+        for part in parents:
+            params = params[part]
+        params[leaf] = value(params[leaf]) if callable(value) else value
+    return change
+
+
+EDITS = {
+    "baselines.ar.order": (_set("baselines.ar.order", 3), {"synthetic"}),
+    "drop a generator": (_set("generators.enabled", lambda g: g[:-1]), {"synthetic"}),
+    "evaluation scores": (_set("evaluation.scores.n_runs", 3), {"synthetic"}),
+    "add an SV setting": (_set("sv.truth.n", lambda n: [*n, 1000]), {"sv"}),
+    "sv.n_seeds": (_set("sv.n_seeds", 10), {"sv"}),
+    "forecast models": (_set("forecast.models", ["linear", "exponential"]), {"forecast"}),
+    "data.window_length": (_set("data.window_length", 30), {"data", "synthetic"}),
+    "seed": (_set("seed", 1), set(PARTS) - {"report"}),
+}
 
 
 @pytest.mark.slow
-def test_dvc_status_agrees(tmp_path: Path) -> None:
-    """Placeholder outputs recorded by ``dvc commit``; after the AR edit ``dvc status`` names
-    exactly fit_ar and the report (which tracks every param), and every other stage of the
-    expected set is downstream of fit_ar."""
+def test_params_edit_makes_dvc_status_name_exactly_its_parts(tmp_path: Path) -> None:
+    """Placeholder outputs recorded by ``dvc commit``; each edit marks its parts and the report
+    (which tracks every param); a plain ``snakemake -n`` touches nothing DVC tracks."""
     repo = _copy_repo(tmp_path)
-    for stage in _stages(repo).values():
-        for out in stage["outs"]:
-            (repo / out).parent.mkdir(parents=True, exist_ok=True)
-            (repo / out).write_text(f"placeholder for {out}\n")
+    for stage in dvcparts.stages(repo).values():
+        for path in [*stage["outs"], *(d for d in stage["deps"] if d.startswith("results/"))]:
+            target = repo / path if Path(path).suffix else repo / path / "placeholder.txt"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(f"placeholder for {path}\n")
     _run(["dvc", "commit", "--force", "--quiet"], repo)
     assert json.loads(_run(["dvc", "status", "--json"], repo) or "{}") == {}
-    params = yaml.safe_load((repo / "params.yaml").read_text())
-    _ar_order(params)
-    (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
-    _run([sys.executable, "-m", "synthvol.dvcgen", "--repo", str(repo)], repo)
-    status = json.loads(_run(["dvc", "status", "--json"], repo))
-    assert set(status) == {"fit_ar", "report"}
-    assert {"fit_ar"} | _downstream(_stages(repo), {"fit_ar"}) == EXPECTED["baselines.ar.order"][1]
-
-
-def test_only_a_default_params_yaml_run_is_recorded(copy: Path) -> None:
-    from synthvol.config import coerce_scalars, deep_merge, load_yaml
-
-    params = coerce_scalars(load_yaml(copy / "params.yaml"))
-    quick = deep_merge(params, load_yaml(copy / "config" / "quick.yaml"))
-    lock = copy / "dvc.lock"
-    message = dvcgen.sync_after_run(quick, set(), copy)
-    assert message.startswith("DVC: not recorded (this run's params differ from params.yaml")
-    message = dvcgen.sync_after_run(params, {"results/baselines/ar/fit.json"}, copy)
-    assert message.startswith("DVC: not recorded (the run built chosen targets")
-    assert not lock.exists()
+    saved = (repo / "params.yaml").read_text()
+    for name, (change, parts) in EDITS.items():
+        params = yaml.safe_load(saved)
+        change(params)
+        (repo / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+        status = json.loads(_run(["dvc", "status", "--json"], repo))
+        assert set(status) == parts | {"report"}, name
+    (repo / "params.yaml").write_text(saved)
+    assert json.loads(_run(["dvc", "status", "--json"], repo) or "{}") == {}

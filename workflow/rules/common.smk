@@ -16,18 +16,18 @@
 #   - keys may hold {wildcards}: "generators.models.{generator}" -> resolved per job;
 #   - derived(function, keys) -> function(mapping of the keys, wildcards): for a value narrowed
 #     to the job's wildcards (the SV chunk's own setting);
-#   - EVERY_KEY ("*")                -> the whole config (the report's params hash); its DVC
-#                                       stage then tracks every key of params.yaml.
+#   - EVERY_KEY ("*")                -> the whole config (the report's params hash).
 # (`reads` is synthvol.workflow.ParamReader bound to the config; `derived` its Derived.)
-# A key missing from the config gives None. `reads` adds one more params entry, `dvc_params`,
-# the tuple of keys; `make dvc` (synthvol.dvcgen) turns it into the DVC stage's `params`.
-# There is no second list: a key a rule reads but does not declare here is a bug.
+# A key missing from the config gives None. Snakemake's params trigger then reruns exactly the
+# jobs whose declared values changed; a key a rule reads but does not declare here is a bug.
 # Values that are not from params.yaml (registry names, file lists) stay plain params.
 # Do not read `config[...]` in `params:` directly; `threads:`/`resources:` may (they do not
 # change outputs).
 # Components (baselines, generators, SV schemes, forecast models) come from
 # synthvol.registry; wildcard constraints use registry.wildcard_pattern(names).
-# After changing rules or params: `make dvc` regenerates dvc.yaml (never edit it by hand).
+# DVC (dvc.yaml, hand-written, docs/dvc.md): one stage per part runs Snakemake on that part's
+# targets, with the part's params sections and code as deps. A new rule file or script goes
+# into its part's stage deps; `make dvc-check` fails until it does.
 # ----------------------------------------------------------------------------------------
 from synthvol import registry
 from synthvol.workflow import EVERY_KEY
