@@ -105,13 +105,11 @@ rule score_source:
 
 
 rule calibration:
-    input:
-        code="benchmarks/calibration.py",
     output:
         f"{RESULTS}/evaluation/calibration.csv",
     params:
         **reads(calibration="evaluation.calibration", headline="evaluation.headline",
-                seed="seed"),
+                n_samples="generators.n_samples", seed="seed", threads="evaluation.threads"),
     log:
         "logs/evaluation/calibration.log",
     benchmark:
