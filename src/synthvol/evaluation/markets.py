@@ -34,7 +34,7 @@ from synthvol.errors import DataError
 from synthvol.evaluation.memorisation import MemorisationReference, is_novel, matched_copies
 from synthvol.evaluation.twosample import HeadlineSettings, Windows, headline_test
 from synthvol.evaluation.verdicts import verdict
-from synthvol.progress import Progress
+from synthvol.progress import Progress, get_logger
 from synthvol.seeds import derive_seed, rng
 
 MARKETS = ("garch_t", "sv")
@@ -47,6 +47,8 @@ DAILY_SD = 0.012
 BURN_IN = 500
 #: Returns per block of the block-shuffled generator.
 SHUFFLE_BLOCK = 10
+
+logger = get_logger("evaluation.markets")
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,12 @@ def calibrate(n_markets: int, settings: HeadlineSettings, seed: int, n_samples: 
     rows = []
     for kind in markets:
         for index in range(n_markets):
-            rows += market_verdicts(kind, index, settings, n_samples, seed)
+            found = market_verdicts(kind, index, settings, n_samples, seed)
+            logger.info("%s market %d: real_train AUC %.3f ± %.3f; %s", kind, index,
+                        found[0]["real_train_auc"], found[0]["real_train_se"],
+                        ", ".join(f"{r['generator']} {r['auc']:.3f} ± {r['se']:.3f} "
+                                  f"{r['verdict']}" for r in found))
+            rows += found
             progress.advance()
     per_market = pd.DataFrame(rows)
     return rejection_table(per_market), per_market
