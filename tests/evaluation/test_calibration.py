@@ -62,7 +62,9 @@ def test_rejection_table_counts_worse_and_memorises():
         "score": "headline", "market": "sv", "index": [0, 1, 2, 3, 0, 1, 2, 3],
         "generator": ["true"] * 4 + ["iid_normal"] * 4,
         "auc": [0.5, 0.6, 0.5, 0.4, 0.9, 0.9, 0.8, 0.7], "se": 0.05,
-        "real_train_auc": 0.5, "real_train_se": 0.05, "memorises": False,
+        "real_train_auc": 0.5, "real_train_se": 0.05,
+        "memorises": [False, False, False, True] + [False] * 4,
+        "worse": [False, True, False, True, True, True, True, False],
         "verdict": ["indistinguishable", "worse", "indistinguishable", "memorises",
                     "worse", "worse", "worse", "indistinguishable"]})
     table = rejection_table(per_market).set_index("generator")
@@ -70,6 +72,7 @@ def test_rejection_table_counts_worse_and_memorises():
     assert table.loc["true", "rejection_rate"] == pytest.approx(0.5)
     assert table.loc["true", "rejection_rate_se"] == pytest.approx(np.sqrt(0.25 / 4))
     assert table.loc["true", "memorises_rate"] == pytest.approx(0.25)
+    assert table.loc["true", "worse_rate"] == pytest.approx(0.5)   # the AUC rule alone
     assert table.loc["iid_normal", "worse_rate"] == pytest.approx(0.75)
     assert table.loc["iid_normal", "mean_auc"] == pytest.approx(0.825)
     assert {"score", "market", "n_markets", "rejection_rate",

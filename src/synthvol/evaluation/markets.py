@@ -177,7 +177,10 @@ def market_verdicts(kind: str, index: int, settings: HeadlineSettings, n_samples
         memorises = not is_novel(memo.nn_ratio, memo.share_closer_q05)
         rows.append({"score": "headline", "market": kind, "index": index, "generator": name,
                      "auc": result.auc, "se": result.se, "real_train_auc": real_train.auc,
-                     "real_train_se": real_train.se, "memorises": memorises,
+                     "real_train_se": real_train.se, "nn_ratio": memo.nn_ratio,
+                     "share_closer_q05": memo.share_closer_q05, "memorises": memorises,
+                     "worse": verdict(result.auc, result.se, real_train.auc, real_train.se,
+                                      False) == "worse",
                      "verdict": verdict(result.auc, result.se, real_train.auc, real_train.se,
                                         memorises)})
     return rows
@@ -185,8 +188,9 @@ def market_verdicts(kind: str, index: int, settings: HeadlineSettings, n_samples
 
 def rejection_table(per_market: pd.DataFrame) -> pd.DataFrame:
     """Per (score, market, generator): markets, share rejected (verdict ``worse`` or
-    ``memorises``) with its binomial standard error, the shares of each of the two verdicts
-    (``memorises`` comes first: a flagged source is never ``worse``), and the mean AUCs."""
+    ``memorises``) with its binomial standard error, the share for each of the two reasons
+    on its own (the AUC rule's ``worse`` whatever the memorisation flag, and the flag), and
+    the mean AUCs."""
     rows = []
     for (score, market, generator), part in per_market.groupby(
             ["score", "market", "generator"], sort=False):
@@ -195,8 +199,8 @@ def rejection_table(per_market: pd.DataFrame) -> pd.DataFrame:
         rows.append({"score": score, "market": market, "generator": generator,
                      "n_markets": n, "rejection_rate": rate,
                      "rejection_rate_se": float(np.sqrt(rate * (1.0 - rate) / n)),
-                     "worse_rate": float((part["verdict"] == "worse").mean()),
-                     "memorises_rate": float((part["verdict"] == "memorises").mean()),
+                     "worse_rate": float(part["worse"].mean()),
+                     "memorises_rate": float(part["memorises"].mean()),
                      "mean_auc": float(part["auc"].mean()),
                      "mean_real_train_auc": float(part["real_train_auc"].mean())})
     return pd.DataFrame(rows)
