@@ -3,6 +3,8 @@ verdicts on a small simulated market (item 8 of issue 18)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -16,6 +18,7 @@ from synthvol.evaluation.twosample import (
     Windows,
     _weighted_auc,
     headline_test,
+    normalise_windows,
 )
 from synthvol.evaluation.verdicts import VERDICTS, pooled, verdict
 
@@ -132,3 +135,17 @@ def test_small_market_true_indistinguishable_iid_worse_copies_memorise():
     assert true_result.ci_low < true_result.auc < true_result.ci_high
     copies = Windows.independent(market.train.values[::7][:300])
     assert judged(copies)[0] == "memorises"
+
+
+def test_normalise_removes_levels_only():
+    draws = np.random.default_rng(4)
+    walks = np.cumsum(draws.standard_normal((400, 24, 2)), axis=1)
+    z = normalise_windows(walks)
+    assert np.allclose(z.mean(axis=1), 0) and np.allclose(z.std(axis=1), 1)
+    assert np.all(normalise_windows(np.ones((2, 5, 1))) == 0)
+    small = HeadlineSettings(n_features=504, normalise=False, n_folds=3, max_windows=200,
+                             bootstrap_block=24, n_bootstrap=20)
+    ref, cand = Windows.independent(walks[:200]), Windows.independent(walks[200:] + 25.0)
+    assert headline_test(ref, cand, small, seed=3).auc > 0.95      # the level gives it away
+    fair = headline_test(ref, cand, replace(small, normalise=True), seed=3)
+    assert fair.auc < 0.7 and fair.p_value > 0.01

@@ -130,9 +130,7 @@ class TwoSampleResult:
 def normalise_windows(values: np.ndarray) -> np.ndarray:
     """Each window standardised over time, per feature (a constant feature becomes 0)."""
     x = np.asarray(values, dtype=np.float64)
-    axis = 1
-    mean = x.mean(axis=axis, keepdims=True)
-    sd = x.std(axis=axis, keepdims=True)
+    mean, sd = x.mean(axis=1, keepdims=True), x.std(axis=1, keepdims=True)
     return (x - mean) / np.where(sd > 0, sd, 1.0)
 
 
