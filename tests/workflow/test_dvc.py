@@ -172,8 +172,8 @@ def test_committed_dvc_yaml_is_fresh_and_complete() -> None:
     for module in ("src/synthvol/seeds.py", "src/synthvol/samples.py", "src/synthvol/io.py",
                    "src/synthvol/baselines/ar.py", "workflow/scripts/fit_baseline.py"):
         assert module in fit_ar["deps"]
-    assert "src/synthvol/generators/sbts.py" in stages["train_generator-sbts"]["deps"]
-    assert "src/synthvol/generators/timegan.py" not in stages["train_generator-sbts"]["deps"]
+    assert "src/synthvol/generators/sbts.py" in stages["train_generator-sbts-0"]["deps"]
+    assert "src/synthvol/generators/timegan.py" not in stages["train_generator-sbts-0"]["deps"]
     assert "src/synthvol/baselines/hurst.py" in stages["fit_fbm"]["deps"]
     for table in ("dubrova_table_4_1.csv", "durbin_watson_5pct.csv", "rs_critical_dhp1954.csv"):
         assert f"src/synthvol/forecast/data/{table}" in stages["forecast_models"]["deps"]
