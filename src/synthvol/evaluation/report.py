@@ -145,7 +145,8 @@ class Calibration:
         """Size and power beside the verdicts, with the number of markets behind each."""
         power = "; ".join(f"{g} {r:.0%} ({n} markets)" for g, (r, n) in self.power.items())
         text = (f"The headline score's measured size (a perfect generator, fresh paths of the "
-                f"true process, judged worse) is {self.size:.0%} over {self.size_markets} "
+                f"true process, judged worse or memorises) is {self.size:.0%} over "
+                f"{self.size_markets} "
                 f"simulated markets ({', '.join(self.markets)}); its power (a wrong generator "
                 f"judged worse or memorises): {power}.")
         if self.size > MAX_SIZE:
