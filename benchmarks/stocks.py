@@ -1,7 +1,10 @@
 """The Stocks benchmark (TimeGAN's protocol): train, time, sample and score every generator
 on the Google stock data, beside each one's copy floor and the training windows themselves
--> results/benchmarks/stocks.csv (scores, memorisation checks, stylized-facts distance,
-timings) and results/benchmarks/stocks_goal.csv (the issue-10 goal, line by line).
+-> results/benchmarks/stocks.csv (the headline two-sample test against the held-out windows
+with the study's columns headline_score, headline_score_se, verdict, beats_copy_floor; beside
+it the published protocol's GRU scores, whose discriminative split leaks; memorisation
+checks, stylized-facts distance, timings) and results/benchmarks/stocks_goal.csv (the
+issue-10 goal, line by line).
 
     python benchmarks/stocks.py                                   # generators.enabled, params.yaml
     python benchmarks/stocks.py --generators sbts timegan         # a subset

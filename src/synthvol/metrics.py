@@ -1,10 +1,10 @@
 """The study's headline numbers in one small JSON file, for ``dvc metrics show``.
 
 Lifted from tables other rules write: each scored source's (real training split, generators,
-baselines) discriminative and predictive score
-(mean and std over the score runs), each SV scheme's median inefficiency factor per
-parameter (median over the design's settings of Table 2's per-setting medians), and each
-forecast model's MAPE and interval coverage on the held-out tail.
+copy floors, baselines) headline score (AUC against the held-out windows), its standard error
+(a generator's including the variation between trainings) and its verdict, each SV scheme's
+median inefficiency factor per parameter (median over the design's settings of Table 2's
+per-setting medians), and each forecast model's MAPE and interval coverage on the held-out tail.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ def headline_metrics(scores: PathLike, sv_inefficiency: PathLike,
                      forecast_accuracy: PathLike) -> dict[str, Any]:
     """The headline numbers, nested part -> item -> value (plain floats)."""
     score_table = pd.read_csv(scores)
-    columns = ["discriminative_mean", "discriminative_std", "predictive_mean", "predictive_std"]
-    sources = {row.source: {c: float(getattr(row, c)) for c in columns}
+    sources = {row.source: {"headline_score": float(row.headline_score),
+                            "headline_score_se": float(row.headline_score_se),
+                            "verdict": str(row.verdict)}
                for row in score_table.itertuples()}
     table2 = pd.read_csv(sv_inefficiency)
     medians = table2.groupby(["scheme", "parameter"], sort=False)["median"].median()

@@ -1,6 +1,6 @@
-"""The workflow steps end to end on small files in the study's formats: a copy floor,
-per-source scores with memorisation checks, the comparison tables and figures, and the
-report section."""
+"""The workflow steps end to end on small files in the study's formats: a copy floor over a
+generator's trainings, per-source headline tests with memorisation checks, the comparison
+tables with verdicts and figures, and the report section."""
 
 from __future__ import annotations
 
@@ -14,10 +14,24 @@ import pytest
 from synthvol.config import study_defaults
 from synthvol.data.prepare import BlockHoldout, prepare_series, series_options, windows_frame
 from synthvol.errors import DataError
-from synthvol.evaluation.compare import compare_sources, write_copy_floor, write_source_scores
-from synthvol.evaluation.report import FLOOR_ID, SCORES_ID, TITLE, write_section
-from synthvol.evaluation.sources import RealData, synthetic_sources
-from synthvol.io import write_json, write_parquet
+from synthvol.evaluation.compare import (
+    compare_sources,
+    score_tables,
+    write_copy_floor,
+    write_source_scores,
+)
+from synthvol.evaluation.report import (
+    CALIBRATION_ID,
+    FLOOR_ID,
+    SCORES_ID,
+    TITLE,
+    Calibration,
+    findings,
+    write_section,
+)
+from synthvol.evaluation.sources import RealData, per_generator, synthetic_sources
+from synthvol.evaluation.verdicts import VERDICTS
+from synthvol.io import write_csv, write_json, write_parquet
 from synthvol.report.model import load_section
 from synthvol.report.render import section_html
 from synthvol.samples import samples_frame
@@ -27,12 +41,11 @@ SERIES = series_options(study_defaults("data"))
 
 L = 20
 EVALUATION = {"acf_lags": 5, "clustering_lags": 3, "tail_fraction": 0.1, "aggregation_steps": 2,
-              "n_plot_paths": 2,
-              "scores": {"n_runs": 2, "hidden_dim": 3, "num_layers": 1,
-                         "discriminative_iterations": 15, "predictive_iterations": 15,
-                         "batch_size": 32, "learning_rate": 0.01, "test_fraction": 0.2,
-                         "head": "linear"}}
-TABLES = ["moments", "stylized_facts", "stylized_facts_long", "timing", "scores", "one_step"]
+              "n_plot_paths": 2}
+#: A small headline test (params.yaml's keys).
+HEADLINE = {"n_features": 84, "normalise": False, "n_folds": 3, "max_windows": 150,
+            "bootstrap_block": L, "n_bootstrap": 20}
+TABLES = ["moments", "stylized_facts", "stylized_facts_long", "timing", "scores"]
 FIGURES = ["acf_returns", "acf_abs_returns", "pacf_returns", "sample_paths", "return_hist"]
 
 
@@ -56,11 +69,12 @@ def study(tmp_path: Path) -> dict[str, object]:
     write_parquet(windows_frame(prepared.heldout_windows, prepared.heldout_start),
                   paths["heldout"])
     start = float(prices[399])
-    gen = {"samples": tmp_path / "gen.parquet", "train": tmp_path / "gen_train.json",
-           "sample": tmp_path / "gen_sample.json"}
-    write_parquet(samples_frame(g.normal(0, 0.01, (40, L)), start), gen["samples"])
-    write_json({"seconds": 12.5, "history": []}, gen["train"])
-    write_json({"seconds": 0.25}, gen["sample"])
+    gen = {key: [tmp_path / f"gen_t{k}_{key}.{ext}" for k in range(2)]
+           for key, ext in (("samples", "parquet"), ("train", "json"), ("sample", "json"))}
+    for k in range(2):   # two trainings of one generator
+        write_parquet(samples_frame(g.normal(0, 0.01, (40, L)), start), gen["samples"][k])
+        write_json({"seconds": 12.5 + k, "history": []}, gen["train"][k])
+        write_json({"seconds": 0.25}, gen["sample"][k])
     base = {"samples": tmp_path / "base.parquet", "fit": tmp_path / "base_fit.json"}
     write_parquet(samples_frame(g.normal(0, 0.02, (8, 120)), start), base["samples"])
     write_json({"fit_seconds": 0.5, "sample_seconds": 0.125}, base["fit"])
@@ -75,74 +89,168 @@ def _real(paths: dict[str, Path]) -> RealData:
                          paths["heldout"])
 
 
+def _calibration(size: float) -> pd.DataFrame:
+    """A calibration table in benchmarks/calibration.py's columns."""
+    rows = [("true", size), ("iid_normal", 0.9), ("garch_gaussian", 0.85), ("copy_floor", 1.0),
+            ("block_shuffle", 0.5)]
+    return pd.DataFrame([{"score": "headline", "market": market, "generator": gen,
+                          "n_markets": 2, "rejection_rate": rate, "rejection_rate_se": 0.1}
+                         for market in ("garch_t", "sv") for gen, rate in rows])
+
+
+def test_real_windows_carry_their_start_in_the_training_split(study):
+    real = _real(study["real"])
+    scaled = real.scaler.transform(real.train_returns)
+    for windows, starts in ((real.train_windows, real.train_starts),
+                            (real.heldout_windows, real.heldout_starts)):
+        assert len(starts) == len(windows)
+        for i in (0, len(windows) // 2, len(windows) - 1):
+            np.testing.assert_allclose(windows[i], scaled[starts[i]:starts[i] + L], atol=1e-12)
+
+
 def test_compare_and_report_end_to_end(study):
     real_paths, gen, base, tmp = study["real"], study["gen"], study["base"], study["dir"]
     real = _real(real_paths)
     copy = {"samples": tmp / "copy.parquet", "info": tmp / "copy.json"}
-    info = write_copy_floor("mygen", real, str(gen["samples"]), study["start"], L, 7,
-                            str(copy["samples"]), str(copy["info"]))
+    info = write_copy_floor("mygen", real, [str(p) for p in gen["samples"]], study["start"], L,
+                            7, str(copy["samples"]), str(copy["info"]))
     assert info["source"] == "copy_train[mygen]" and info["n_windows"] == 40
+    assert info["n_trainings"] == 2
     assert info["median_nn"] == pytest.approx(info["target_median_nn"], rel=2e-3)
     score_files = []
-    for name, samples in (("real_train", None), ("mygen", gen["samples"]),
-                          ("copy_train_mygen", copy["samples"]), ("garch", base["samples"])):
-        out = tmp / f"scores_{name}.json"
-        write_source_scores(name, real, samples and str(samples), L, EVALUATION["scores"], 7,
-                            str(out))
+    for key, samples in (("real_train", None), ("mygen-t0", gen["samples"][0]),
+                         ("mygen-t1", gen["samples"][1]), ("copy_train_mygen", copy["samples"]),
+                         ("garch", base["samples"])):
+        out = tmp / f"scores_{key}.json"
+        write_source_scores(key, real, samples and str(samples), L, HEADLINE, 7, str(out))
         score_files.append(str(out))
-    scored = json.loads(Path(score_files[3]).read_text())
-    assert scored["n_source_windows"] == 8 * (120 // L)        # disjoint windows of the paths
-    assert scored["n_real_windows"] == 120 - L + 1              # stride-1 test windows
-    assert len(scored["predictive"]) == len(scored["one_step_return_mse"]) == 2
-    assert len(scored["heldout_discriminative"]) == 2
+    scored = json.loads(Path(score_files[4]).read_text())
+    assert scored["n_source_windows"] == 8 * (120 // L)        # memorisation: disjoint windows
+    # the headline test cuts stride-1 windows of each path, subsampled to max_windows
+    assert scored["headline"]["n_candidate"] == min(8 * (120 - L + 1), HEADLINE["max_windows"])
+    assert 0 <= scored["headline"]["auc"] <= 1 and scored["headline"]["se"] > 0
     copied = json.loads(Path(score_files[0]).read_text())
     assert copied["memorisation"]["nn_ratio"] == 0.0
     assert copied["memorisation"]["share_closer_q05"] == 1.0
-    assert json.loads(Path(score_files[2]).read_text())["source"] == "copy_train[mygen]"
+    trained = [json.loads(Path(f).read_text()) for f in score_files[1:3]]
+    assert [(t["source"], t["training"]) for t in trained] == [("mygen", 0), ("mygen", 1)]
+    assert trained[0]["headline"] != trained[1]["headline"]   # each training its own test
+    assert json.loads(Path(score_files[3]).read_text())["source"] == "copy_train[mygen]"
 
-    sources = synthetic_sources({"mygen": str(gen["samples"])}, {"mygen": str(gen["train"])},
-                                {"mygen": str(gen["sample"])}, {"garch": str(base["samples"])},
-                                {"garch": str(base["fit"])}, {"mygen": str(copy["samples"])},
-                                {"mygen": str(copy["info"])})
+    sources = synthetic_sources(
+        per_generator([str(p) for p in gen["samples"]], ["mygen"]),
+        per_generator([str(p) for p in gen["train"]], ["mygen"]),
+        per_generator([str(p) for p in gen["sample"]], ["mygen"]),
+        {"garch": str(base["samples"])}, {"garch": str(base["fit"])},
+        {"mygen": str(copy["samples"])}, {"mygen": str(copy["info"])})
     outputs = {k: str(tmp / f"{k}.csv") for k in TABLES}
     outputs.update({k: str(tmp / f"{k}.png") for k in FIGURES})
     compare_sources(real, sources, score_files, EVALUATION, L, outputs,
                     {"mygen": str(study["long"])})
 
-    moments = pd.read_csv(outputs["moments"])
-    assert list(moments["source"]) == ["real_test", "real_train", "mygen", "copy_train[mygen]",
-                                       "garch"]
-    assert moments.loc[0, "n"] == 120
+    moments = pd.read_csv(outputs["moments"]).set_index("source")
+    assert list(moments.index) == ["real_test", "real_train", "mygen", "copy_train[mygen]",
+                                   "garch"]
+    assert moments.loc["real_test", "n"] == 120
+    assert moments.loc["mygen", "n"] == 2 * 40 * L                # both trainings pooled
     timing = pd.read_csv(outputs["timing"]).set_index("source")
-    assert timing.loc["mygen", "train_seconds"] == 12.5
+    assert timing.loc["mygen", "train_seconds"] == 13.0           # mean over trainings
     assert timing.loc["garch", "sample_seconds"] == 0.125
-    scores = pd.read_csv(outputs["scores"])
-    assert list(scores["source"]) == ["real_train", "mygen", "copy_train[mygen]", "garch"]
-    assert scores["discriminative_mean"].between(0, 0.5).all()
-    se, std = scores["heldout_discriminative_se"], scores["heldout_discriminative_std"]
-    np.testing.assert_allclose(se[std > 0], std[std > 0] / np.sqrt(2))
-    assert se[std == 0].isna().all()                  # identical runs: unknown, not exact
+    scores = pd.read_csv(outputs["scores"]).set_index("source")
+    assert list(scores.index) == ["real_train", "mygen", "copy_train[mygen]", "garch"]
+    assert set(scores["verdict"]) <= set(VERDICTS)
+    assert scores.loc["real_train", "verdict"] == "memorises"     # it is the training set
+    assert scores.loc["mygen", "n_trainings"] == 2
+    per_training = [t["headline"]["auc"] for t in trained]
+    assert [float(a) for a in scores.loc["mygen", "headline_trainings"].split()] == \
+        pytest.approx(per_training, abs=1e-4)
+    assert scores.loc["mygen", "headline_score"] == pytest.approx(np.mean(per_training))
+    assert scores.loc["mygen", "headline_p_value"] == max(t["headline"]["p_value"]
+                                                          for t in trained)
+    assert scores["headline_score_se"].gt(0).all()
+    assert scores.loc[["real_train", "garch", "copy_train[mygen]"], "beats_copy_floor"] \
+        .isna().all()
+    assert str(scores.loc["mygen", "beats_copy_floor"]) in ("True", "False")
     long_facts = pd.read_csv(outputs["stylized_facts_long"])
     assert list(long_facts["source"]) == ["real_test", "mygen"]
     assert list(long_facts["path_length"]) == [120, 120]
-    one_step = pd.read_csv(outputs["one_step"])
-    assert one_step.loc[0, "source"] == "naive last value"
-    test_returns = pd.read_parquet(real_paths["test"])["return"].to_numpy()
-    assert one_step.loc[0, "return_mse_mean"] == pytest.approx(np.mean(test_returns ** 2))
     assert all(Path(outputs[k]).stat().st_size > 1000 for k in FIGURES)
 
+    calibration = tmp / "calibration.csv"
+    write_csv(_calibration(0.05), calibration)
     section = tmp / "section.json"
-    write_section({k: outputs[k] for k in TABLES}, {k: outputs[k] for k in FIGURES},
-                  EVALUATION, L, section)
+    write_section({**{k: outputs[k] for k in TABLES}, "calibration": calibration},
+                  {k: outputs[k] for k in FIGURES}, EVALUATION, L, section)
     sec = load_section(section)
-    assert {f.target for f in sec.findings} <= {SCORES_ID, FLOOR_ID}
+    assert {f.target for f in sec.findings} <= {SCORES_ID, FLOOR_ID, CALIBRATION_ID}
     html = section_html(sec)
     assert html.startswith('<section id="generators"') and TITLE in html
     assert html.count("<img") == len(FIGURES)
-    assert "naive last-value" in html and "mygen" in html
-    assert f'id="{SCORES_ID}"' in html and f'id="{FLOOR_ID}"' in html
+    assert "mygen" in html and "memorises" in html
+    for anchor in (SCORES_ID, FLOOR_ID, CALIBRATION_ID):
+        assert f'id="{anchor}"' in html
     assert '<aside class="findings" data-part="generators">' in html
-    assert "copy floor" in html
+    assert "measured size" in html and "5% over 4 simulated markets" in html
+    assert "variation between trainings" in html
+
+
+def _row(source: str, auc: float, se: float, nn_ratio: float = 1.0) -> dict[str, object]:
+    return {"source": source, "training": None, "n_heldout_windows": 100,
+            "n_source_windows": 100, "seconds": 1.0,
+            "headline": {"auc": auc, "se": se, "ci_low": auc - 2 * se, "ci_high": auc + 2 * se,
+                         "p_value": 0.5, "n_reference": 100, "n_candidate": 100},
+            "memorisation": {"nn_ratio": nn_ratio, "share_closer_q05": 0.05,
+                             "median_nn": 0.1, "heldout_median_nn": 0.1, "heldout_q05": 0.05}}
+
+
+def test_verdicts_and_copy_floor_from_the_pooled_trainings(tmp_path: Path) -> None:
+    jsons = {"real_train": _row("real_train", 0.55, 0.01, nn_ratio=0.0),
+             "good-t0": _row("good", 0.55, 0.01), "good-t1": _row("good", 0.56, 0.01),
+             "copy_train_good": _row("copy_train[good]", 0.75, 0.01),
+             "bad-t0": _row("bad", 0.80, 0.01), "bad-t1": _row("bad", 0.84, 0.01),
+             "copy_train_bad": _row("copy_train[bad]", 0.81, 0.01),
+             "copier-t0": _row("copier", 0.55, 0.01, nn_ratio=0.2),
+             "ar": _row("ar", 0.70, 0.02)}
+    paths = []
+    for key, data in jsons.items():
+        write_json(data, tmp_path / f"{key}.json")
+        paths.append(str(tmp_path / f"{key}.json"))
+    kinds = {"real_train": "real", "good": "generator", "bad": "generator",
+             "copier": "generator", "copy_train[good]": "copy", "copy_train[bad]": "copy",
+             "ar": "baseline"}
+    table = score_tables(paths, kinds).set_index("source")
+    assert table.loc["good", "verdict"] == "indistinguishable"
+    assert table.loc["good", "beats_copy_floor"]
+    assert table.loc["bad", "verdict"] == "worse"
+    assert not table.loc["bad", "beats_copy_floor"]               # ties its copy floor
+    assert table.loc["copier", "verdict"] == "memorises" and table.loc["copier", "memorises"]
+    assert table.loc["ar", "verdict"] == "worse"
+    assert table.loc["bad", "n_trainings"] == 2
+    # the spread between trainings (0.80, 0.84) enters the standard error
+    assert table.loc["bad", "headline_score_se"] > table.loc["good", "headline_score_se"]
+    with pytest.raises(DataError, match="not among the compared sources"):
+        score_tables(paths, {k: v for k, v in kinds.items() if k != "ar"})
+    with pytest.raises(DataError, match="real_train"):
+        score_tables(paths[1:], kinds)
+
+    items = findings(table.reset_index(), Calibration.from_table(_calibration(0.05)))
+    text = " ".join(t for t, _ in items)
+    assert "indistinguishable: good" in text and "worse: bad, ar" in text
+    assert "memorises: copier" in text
+    assert "better than its copy floor: good." in text
+    assert "best" not in text
+    oversized = " ".join(t for t, _ in findings(table.reset_index(),
+                                                 Calibration.from_table(_calibration(0.2))))
+    assert "exceeds 10%" in oversized and "20% over 4 simulated markets" in oversized
+
+
+def test_calibration_needs_the_true_generator() -> None:
+    table = _calibration(0.05)
+    with pytest.raises(DataError, match="'true'"):
+        Calibration.from_table(table[table["generator"] != "true"])
+    calibration = Calibration.from_table(table)
+    assert calibration.power["iid_normal"] == (pytest.approx(0.9), 4)
+    assert calibration.markets == ("garch_t", "sv")
 
 
 def test_missing_timing_key_names_the_file(study):
@@ -150,8 +258,16 @@ def test_missing_timing_key_names_the_file(study):
     write_json({"seconds": 1.0}, bad)
     (source,) = synthetic_sources({}, {}, {}, {"ar": str(study["base"]["samples"])},
                                   {"ar": str(bad)})
+    assert source.samples_paths == (str(study["base"]["samples"]),)
     with pytest.raises(DataError, match="bad_fit.json.*fit_seconds"):
         source.timing()
+
+
+def test_per_training_files_split_by_generator() -> None:
+    files = ["a0", "a1", "b0", "b1"]
+    assert per_generator(files, ["a", "b"]) == {"a": ["a0", "a1"], "b": ["b0", "b1"]}
+    with pytest.raises(DataError, match="3 per-training files"):
+        per_generator(files[:3], ["a", "b"])
 
 
 def test_compare_needs_a_synthetic_source(study):

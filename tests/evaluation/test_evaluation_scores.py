@@ -1,5 +1,5 @@
-"""Discriminative and predictive scores on series with known answers; the one-step
-forecast errors and the naive benchmark computed exactly."""
+"""Discriminative and predictive scores (the published protocol) on series with known
+answers."""
 
 from __future__ import annotations
 
@@ -13,10 +13,7 @@ from synthvol.evaluation.scores import (
     ScoreSettings,
     ScoreSummary,
     discriminative_score,
-    naive_last_value_errors,
     next_step_pairs,
-    one_step_errors,
-    one_step_forecasts,
     predictive_score,
     repeat_score,
 )
@@ -89,38 +86,6 @@ def test_summary_mean_and_sample_std():
     assert ScoreSummary((0.4,)).std == 0.0
     assert s.se == pytest.approx(np.std([0.1, 0.2, 0.6], ddof=1) / np.sqrt(3))
     assert np.isnan(ScoreSummary((0.4,)).se) and np.isnan(ScoreSummary((0.0, 0.0)).se)
-
-
-def test_naive_benchmark_mse_exact_on_a_toy_series():
-    prices = np.array([1.0, 2.0, 4.0, 3.0])
-    naive = naive_last_value_errors(prices)
-    assert naive.price_mse == pytest.approx((1 + 4 + 1) / 3)
-    assert naive.return_mse == pytest.approx((2 * np.log(2) ** 2 + np.log(0.75) ** 2) / 3)
-
-
-def test_one_step_errors_exact_with_given_forecasts():
-    prices = np.array([1.0, 2.0, 4.0, 3.0])
-    forecasts = np.log([2.0, 1.0, 1.0])              # exact, then twice "no change"
-    errors = one_step_errors(prices, forecasts)
-    assert errors.price_mse == pytest.approx((0 + 4 + 1) / 3)
-    assert errors.return_mse == pytest.approx((0 + np.log(2) ** 2 + np.log(0.75) ** 2) / 3)
-    with pytest.raises(DataError, match="prices"):
-        one_step_errors(prices, forecasts[:2])
-
-
-class _LastValue:
-    """A stand-in predictor that forecasts each step by the last input value."""
-
-    def predict(self, inputs: np.ndarray) -> np.ndarray:
-        return inputs[:, :, :1]
-
-
-def test_one_step_forecasts_use_only_the_preceding_context():
-    series = np.arange(10.0)
-    forecasts = one_step_forecasts(_LastValue(), series, first=6, context=3)
-    np.testing.assert_array_equal(forecasts, [5.0, 6.0, 7.0, 8.0])  # value before each target
-    with pytest.raises(DataError, match="earlier"):
-        one_step_forecasts(_LastValue(), series, first=2, context=3)
 
 
 def test_settings_reject_unknown_keys_and_bad_values():

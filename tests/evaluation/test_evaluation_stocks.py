@@ -27,6 +27,7 @@ from synthvol.evaluation.stocks import (
     write_stocks_benchmark,
 )
 from synthvol.evaluation.stylized import StylizedSettings
+from synthvol.evaluation.twosample import HeadlineSettings
 from synthvol.generators.base import Generator
 
 torch.set_num_threads(1)
@@ -74,6 +75,8 @@ def test_block_holdout_splits_the_windows_without_straddling():
     again = stocks_windows(data, 24, BlockHoldout(250, 0.2), seed=1)
     np.testing.assert_array_equal(split.train, again.train)
     every = chronological_windows(data, 24)
+    np.testing.assert_array_equal(every[split.train_starts], split.train)     # the starts
+    np.testing.assert_array_equal(every[split.heldout_starts], split.heldout)
     key = {w.tobytes(): i for i, w in enumerate(every)}
     train = sorted(key[w.tobytes()] for w in split.train)
     held = sorted(key[w.tobytes()] for w in split.heldout)
@@ -101,7 +104,7 @@ def test_hyper_parameters_merge_benchmark_overrides():
 
 
 def test_benchmark_code_path_with_stand_ins():
-    windows = stocks_windows(load_stocks(DATA)[:900, :3], 8, BlockHoldout(100, 0.3), seed=2)
+    windows = stocks_windows(load_stocks(DATA)[:900, :3], 12, BlockHoldout(100, 0.3), seed=2)
     settings = ScoreSettings(**study_defaults("evaluation.stocks.scores") | dict(
         n_runs=2, hidden_dim=4, discriminative_iterations=150, predictive_iterations=60,
         batch_size=64, learning_rate=0.01))
@@ -113,6 +116,9 @@ def test_benchmark_code_path_with_stand_ins():
                                  {"copy": {"mode": "copy"}, "noise": {"mode": "copy"}},
                                  {"noise": {"mode": "noise"}}, "cpu", settings,
                                  StylizedSettings(column=2, acf_lags=3, tail_fraction=0.05,
+                                                  n_bootstrap=20),
+                                 HeadlineSettings(n_features=84, normalise=True, n_folds=3,
+                                                  max_windows=150, bootstrap_block=12,
                                                   n_bootstrap=20),
                                  3, factory, n_samples=150)
     assert list(table.columns) == list(RESULT_COLUMNS)
@@ -139,6 +145,12 @@ def test_benchmark_code_path_with_stand_ins():
     assert not goal.loc["copy", "nn_ratio_ok"] and not goal.loc["copy", "beats_copy_floor"]
     assert goal.loc["noise", "nn_ratio_ok"] and not goal.loc["noise", "discriminative_ok"]
     assert not goal.loc["noise", "beats_copy_floor_stylized"]
+    # the headline verdicts: copies memorise, uniform noise is told apart from real windows
+    assert rows.loc["copy", "verdict"] == "memorises"
+    assert rows.loc["noise", "verdict"] == "worse"
+    assert rows.loc["noise", "headline_score"] > 0.9
+    assert not rows.loc["noise", "beats_copy_floor"]
+    assert rows.loc[["real_train", "copy_train[copy]"], "beats_copy_floor"].isna().all()
 
 
 def goal_rows(stylized: float, stylized_se: float) -> pd.DataFrame:
@@ -174,5 +186,6 @@ def test_stylized_settings_use_the_close():
 def test_benchmark_needs_generators(tmp_path):
     with pytest.raises(ConfigError, match="empty"):
         write_stocks_benchmark(DATA, {"generators": None, "window_length": 24, "scores": {},
+                                      "headline": {},
                                       "holdout": {"block_length": 250, "share": 0.2}},
                                {"enabled": []}, 1, tmp_path / "out.csv", tmp_path / "goal.csv")

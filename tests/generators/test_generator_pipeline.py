@@ -84,7 +84,7 @@ def trained(prepared: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
     models = {}
     for name in REGISTRY:
         models[name] = root / name / "model.pt"
-        train_generator(name, SEED, TINY, prepared["windows"], models[name],
+        train_generator(name, 0, SEED, TINY, prepared["windows"], models[name],
                         root / name / "train.json")
     return models
 
@@ -93,6 +93,7 @@ def trained(prepared: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
 def test_train_json_records_time_and_hyper(name: str, trained: dict[str, Path]) -> None:
     info = read_json(trained[name].parent / "train.json")
     assert info["generator"] == name
+    assert info["training"] == 0
     assert info["seconds"] > 0
     assert info["window_length"] == WINDOW
     for key, value in TINY["models"][name].items():
@@ -121,7 +122,7 @@ def test_samples_are_exactly_inverse_scaled(name: str, prepared: dict[str, Path]
 @pytest.mark.parametrize("name", list(REGISTRY))
 def test_checkpoint_round_trip_gives_identical_samples(name: str, prepared: dict[str, Path],
                                                        tmp_path: Path) -> None:
-    generator = build_generator(name, SEED, TINY)
+    generator = build_generator(name, 0, SEED, TINY)
     generator.fit(load_windows(prepared["windows"]))
     generator.save(tmp_path / "model.pt")
     reloaded = load_generator(tmp_path / "model.pt")
@@ -132,15 +133,16 @@ def test_checkpoint_round_trip_gives_identical_samples(name: str, prepared: dict
 @pytest.mark.parametrize("name", list(REGISTRY))
 def test_same_seed_gives_identical_samples(name: str, prepared: dict[str, Path],
                                            trained: dict[str, Path]) -> None:
-    again = build_generator(name, SEED, TINY)
+    again = build_generator(name, 0, SEED, TINY)
     again.fit(load_windows(prepared["windows"]))
     np.testing.assert_array_equal(again.sample(5), load_generator(trained[name]).sample(5))
 
 
-def test_generators_get_distinct_seeds() -> None:
-    seeds = {name: build_generator(name, SEED, TINY).seed for name in REGISTRY}
-    assert len(set(seeds.values())) == len(REGISTRY)
-    assert build_generator("sbts", SEED + 1, TINY).seed != seeds["sbts"]
+def test_generators_and_trainings_get_distinct_seeds() -> None:
+    seeds = {(name, k): build_generator(name, k, SEED, TINY).seed
+             for name in REGISTRY for k in range(3)}
+    assert len(set(seeds.values())) == 3 * len(REGISTRY)
+    assert build_generator("sbts", 0, SEED + 1, TINY).seed != seeds["sbts", 0]
 
 
 def test_long_paths_have_the_test_length(prepared: dict[str, Path], trained: dict[str, Path],
@@ -159,10 +161,10 @@ def test_long_paths_have_the_test_length(prepared: dict[str, Path], trained: dic
 
 def test_unknown_generator_and_missing_cuda_raise() -> None:
     with pytest.raises(ConfigError, match="unknown generator 'gan'"):
-        build_generator("gan", SEED, TINY)
+        build_generator("gan", 0, SEED, TINY)
     if not torch.cuda.is_available():
         with pytest.raises(ConfigError, match="generators.device"):
-            build_generator("sbts", SEED, {**TINY, "device": "cuda"})
+            build_generator("sbts", 0, SEED, {**TINY, "device": "cuda"})
 
 
 def test_params_and_quick_sizes_validate() -> None:
@@ -170,7 +172,7 @@ def test_params_and_quick_sizes_validate() -> None:
     assert params["generators"]["enabled"] == list(REGISTRY)
     load_params(overrides=load_yaml(REPO_ROOT / "config" / "quick.yaml"))
     for name, hyper in params["generators"]["models"].items():
-        assert build_generator(name, SEED, params["generators"]).hyper == hyper
+        assert build_generator(name, 0, SEED, params["generators"]).hyper == hyper
 
 
 @pytest.mark.parametrize("override, key", [

@@ -17,7 +17,7 @@ def test_training_twice_gives_identical_checkpoint_bytes(tmp_path: Path) -> None
                                              "batch_size": 16}}})
     paths = [tmp_path / "a" / "model.pt", tmp_path / "b" / "other_name.pt"]
     for path in paths:
-        generator = build_generator("cvae", 7, generators)
+        generator = build_generator("cvae", 0, 7, generators)
         generator.fit(windows)
         generator.save(path)
     first, second = (p.read_bytes() for p in paths)

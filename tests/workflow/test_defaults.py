@@ -34,7 +34,8 @@ OTHER_COMPONENTS = {
     "synthvol.sv.model:Priors": "sv.prior",
     "synthvol.sv.model:StochvolPriors": "sv.prior.stochvol",
     "synthvol.sv.model:Tuning": "sv.tuning",
-    "synthvol.evaluation.scores:ScoreSettings": "evaluation.scores",
+    "synthvol.evaluation.scores:ScoreSettings": "evaluation.stocks.scores",
+    "synthvol.evaluation.twosample:HeadlineSettings": "evaluation.headline",
     "synthvol.forecast.adequacy:adequacy_table": "forecast",
 }
 COMPONENTS = {

@@ -12,8 +12,8 @@ from synthvol.metrics import headline_metrics
 
 def test_headline_metrics(tmp_path: Path) -> None:
     pd.DataFrame({"source": ["real_train", "sbts"], "kind": ["real", "generator"],
-                  "discriminative_mean": [0.05, 0.2], "discriminative_std": [0.01, 0.02],
-                  "predictive_mean": [0.08, 0.09], "predictive_std": [0.001, 0.002]}
+                  "headline_score": [0.55, 0.7], "headline_score_se": [0.01, 0.02],
+                  "verdict": ["memorises", "worse"]}
                  ).to_csv(tmp_path / "scores.csv", index=False)
     pd.DataFrame({"setting": ["s1", "s2", "s1", "s2"], "scheme": ["I", "I", "V", "V"],
                   "parameter": ["phi"] * 4, "median": [100.0, 300.0, 2.0, 4.0]}
@@ -22,6 +22,8 @@ def test_headline_metrics(tmp_path: Path) -> None:
                  ).to_csv(tmp_path / "accuracy.csv", index=False)
     metrics = headline_metrics(tmp_path / "scores.csv", tmp_path / "table2.csv",
                                tmp_path / "accuracy.csv")
-    assert metrics["scores"]["sbts"]["discriminative_mean"] == pytest.approx(0.2)
+    assert metrics["scores"]["sbts"] == {"headline_score": pytest.approx(0.7),
+                                         "headline_score_se": pytest.approx(0.02),
+                                         "verdict": "worse"}
     assert metrics["sv_inefficiency_median"] == {"I": {"phi": 200.0}, "V": {"phi": 3.0}}
     assert metrics["forecast"] == {"holt": {"mape": 2.7, "coverage": 0.75}}

@@ -20,7 +20,7 @@ def test_long_path_generators_agree_with_the_classes(markov_order: int | None) -
     generators = load_params()["generators"]
     generators["models"]["sbts"]["markov_order"] = markov_order
     expected = [name for name in generators["enabled"]
-                if build_generator(name, 1, generators).supports_long_paths]
+                if build_generator(name, 0, 1, generators).supports_long_paths]
     assert registry.long_path_generators(generators) == expected
     assert ("sbts" in expected) == (markov_order is not None)
     assert registry.long_path_generators({**generators, "n_long_paths": 0}) == []

@@ -1,27 +1,32 @@
-# Real vs synthetic: moments, stylized facts and correlograms of returns, discriminative
-# (against the test split and against the held-out blocks) and predictive scores, memorisation
-# checks and each generator's copy floor, one-step forecasts against the naive benchmark, the
-# report section; and the Stocks benchmark of the literature (rule benchmark_stocks, not in
-# the default target).
+# Real vs synthetic: moments, stylized facts and correlograms of returns, the headline
+# two-sample test of every source (each generator training) against the held-out blocks with
+# its verdict, memorisation checks and each generator's copy floor, the headline test's size
+# and power on simulated markets (rule calibration), the report section; and the Stocks
+# benchmark of the literature (rule benchmark_stocks, not in the default target).
 EVAL_BASELINES = list(registry.BASELINES)
 EVAL_SECTION = "results/report/sections/20_generators.json"
 EVAL_FIGURES = ["acf_returns", "acf_abs_returns", "pacf_returns", "sample_paths", "return_hist"]
-# The comparison's parameters; the Stocks benchmark's own section is left out so that
-# changing it does not rerun the comparison.
-EVAL_KEYS = [f"evaluation.{k}" for k in config["evaluation"] if k != "stocks"]
+# The comparison's parameters; the sections of the Stocks benchmark, the headline test and
+# the calibration are left out (their own rules read them), so that changing them does not
+# rerun the moments and figures.
+EVAL_KEYS = [f"evaluation.{k}" for k in config["evaluation"]
+             if k not in ("stocks", "headline", "calibration")]
 
 REPORT_SECTIONS.append(EVAL_SECTION)
 
 
 # The enabled generators (none while params has no generators section), and every scored
-# source: the training windows, the generators, their copy floors, the baselines.
+# source: the training windows, each training of each generator (key <generator>-t<k>), the
+# copy floors, the baselines.
 EVAL_GENERATORS = list(config["generators"]["enabled"])
+EVAL_TRAINED = {f"{g}-t{k}": f"{RESULTS}/generators/{g}/t{k}"
+                for g in EVAL_GENERATORS for k in TRAININGS}
 EVAL_COPIES = {g: f"copy_train_{g}" for g in EVAL_GENERATORS}
-EVAL_SOURCES = ["real_train", *EVAL_GENERATORS, *EVAL_COPIES.values(), *EVAL_BASELINES]
+EVAL_SOURCES = ["real_train", *EVAL_TRAINED, *EVAL_COPIES.values(), *EVAL_BASELINES]
 EVAL_COPY_DIR = f"{RESULTS}/evaluation/copy_train"
 # The sample file of each scored source (none for the training windows).
 EVAL_SAMPLES = {
-    **{g: {"samples": f"{RESULTS}/generators/{g}/samples.parquet"} for g in EVAL_GENERATORS},
+    **{t: {"samples": f"{d}/samples.parquet"} for t, d in EVAL_TRAINED.items()},
     **{c: {"samples": f"{EVAL_COPY_DIR}/{g}/samples.parquet"} for g, c in EVAL_COPIES.items()},
     **{b: {"samples": f"{RESULTS}/baselines/{b}/samples.parquet"} for b in EVAL_BASELINES},
 }
@@ -35,10 +40,16 @@ EVAL_REAL = {
 }
 
 
+def _trainings_of(pattern):
+    """Input function: ``pattern`` (with {generator} and {training}) for every training of
+    the job's generator."""
+    return lambda wildcards: expand(pattern, generator=wildcards.generator, training=TRAININGS)
+
+
 rule copy_floor:
     input:
         **EVAL_REAL,
-        samples=f"{RESULTS}/generators/{{generator}}/samples.parquet",
+        samples=_trainings_of(f"{GEN_DIR}/samples.parquet"),
         summary=f"{PREPARED}/summary.json",
     output:
         samples=f"{EVAL_COPY_DIR}/{{generator}}/samples.parquet",
@@ -70,8 +81,8 @@ rule score_source:
     wildcard_constraints:
         source=registry.wildcard_pattern(EVAL_SOURCES),
     params:
-        **reads(scores="evaluation.scores", window_length="data.window_length", seed="seed",
-                torch_threads="evaluation.threads"),
+        **reads(headline="evaluation.headline", window_length="data.window_length",
+                seed="seed", threads="evaluation.threads"),
     log:
         "logs/evaluation/score_source_{source}.log",
     benchmark:
@@ -81,25 +92,45 @@ rule score_source:
     threads: 1
     resources:
         mem_mb=2000,
-        runtime=90,
+        runtime=30,
     script:
         "../scripts/evaluation_score_source.py"
+
+
+rule calibration:
+    output:
+        f"{RESULTS}/evaluation/calibration.csv",
+    params:
+        **reads(calibration="evaluation.calibration", headline="evaluation.headline",
+                n_samples="generators.n_samples", seed="seed", threads="evaluation.threads"),
+    log:
+        "logs/evaluation/calibration.log",
+    benchmark:
+        "logs/benchmarks/evaluation/calibration.tsv"
+    conda:
+        "../envs/synthvol.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    script:
+        "../scripts/evaluation_calibration.py"
 
 
 rule compare_sources:
     input:
         **EVAL_REAL,
-        generator_samples=expand(f"{RESULTS}/generators/{{g}}/samples.parquet",
-                                 g=EVAL_GENERATORS),
-        generator_train=expand(f"{RESULTS}/generators/{{g}}/train.json",
-                               g=EVAL_GENERATORS),
-        generator_sample=expand(f"{RESULTS}/generators/{{g}}/sample.json",
-                                g=EVAL_GENERATORS),
+        generator_samples=expand(f"{GEN_DIR}/samples.parquet", generator=EVAL_GENERATORS,
+                                 training=TRAININGS),
+        generator_train=expand(f"{GEN_DIR}/train.json", generator=EVAL_GENERATORS,
+                               training=TRAININGS),
+        generator_sample=expand(f"{GEN_DIR}/sample.json", generator=EVAL_GENERATORS,
+                                training=TRAININGS),
         baseline_samples=expand(f"{RESULTS}/baselines/{{b}}/samples.parquet", b=EVAL_BASELINES),
         baseline_fit=expand(f"{RESULTS}/baselines/{{b}}/fit.json", b=EVAL_BASELINES),
         copy_samples=expand(f"{EVAL_COPY_DIR}/{{g}}/samples.parquet", g=EVAL_GENERATORS),
         copy_info=expand(f"{EVAL_COPY_DIR}/{{g}}/copy.json", g=EVAL_GENERATORS),
-        long_samples=expand(f"{RESULTS}/generators/{{g}}/samples_long.parquet",
+        long_samples=expand(f"{RESULTS}/generators/{{g}}/t0/samples_long.parquet",
                             g=LONG_PATH_GENERATORS),
         scores=expand(f"{RESULTS}/evaluation/scores/{{source}}.json",
                       source=EVAL_SOURCES),
@@ -109,7 +140,6 @@ rule compare_sources:
         stylized_facts_long=f"{RESULTS}/evaluation/stylized_facts_long.csv",
         timing=f"{RESULTS}/evaluation/timing.csv",
         scores=f"{RESULTS}/evaluation/scores.csv",
-        one_step=f"{RESULTS}/evaluation/one_step.csv",
         **{name: f"{RESULTS}/evaluation/figures/{name}.png" for name in EVAL_FIGURES},
     params:
         **reads(evaluation=EVAL_KEYS, window_length="data.window_length",
@@ -137,14 +167,14 @@ rule evaluation_report_section:
         stylized_facts_long=rules.compare_sources.output.stylized_facts_long,
         timing=rules.compare_sources.output.timing,
         scores=rules.compare_sources.output.scores,
-        one_step=rules.compare_sources.output.one_step,
+        calibration=rules.calibration.output[0],
         **{name: rules.compare_sources.output[name] for name in EVAL_FIGURES},
     output:
         EVAL_SECTION,
     params:
         **reads(evaluation=EVAL_KEYS, window_length="data.window_length"),
         tables=["moments", "stylized_facts", "stylized_facts_long", "timing", "scores",
-                "one_step"],
+                "calibration"],
         figures=EVAL_FIGURES,
     log:
         "logs/evaluation/evaluation_report_section.log",

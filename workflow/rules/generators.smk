@@ -1,15 +1,20 @@
 # Generators: SBTS, TimeGAN, DDPM, CVAE and the notebook's LSTM-attention net, each trained
+# generators.training_seeds times (seeds derived from params' seed and the training number)
 # on the prepared windows of scaled returns and sampled into the shared sample format.
 
 GENERATORS = list(config["generators"]["enabled"])
-# Generators that also draw paths of the test-split length (generators.n_long_paths > 0).
+# Training numbers 0..training_seeds-1: one trained model (and its samples) each.
+TRAININGS = [str(k) for k in range(config["generators"]["training_seeds"])]
+GEN_DIR = f"{RESULTS}/generators/{{generator}}/t{{training}}"
+# Generators that also draw paths of the test-split length (generators.n_long_paths > 0),
+# from their first training.
 LONG_PATH_GENERATORS = registry.long_path_generators(config["generators"])
 
 
 rule generators:
     input:
-        expand(f"{RESULTS}/generators/{{generator}}/samples.parquet", generator=GENERATORS),
-        expand(f"{RESULTS}/generators/{{generator}}/samples_long.parquet",
+        expand(f"{GEN_DIR}/samples.parquet", generator=GENERATORS, training=TRAININGS),
+        expand(f"{RESULTS}/generators/{{generator}}/t0/samples_long.parquet",
                generator=LONG_PATH_GENERATORS),
 
 
@@ -17,17 +22,18 @@ rule train_generator:
     input:
         windows=f"{PREPARED}/windows.parquet",
     output:
-        model=f"{RESULTS}/generators/{{generator}}/model.pt",
-        train=f"{RESULTS}/generators/{{generator}}/train.json",
+        model=f"{GEN_DIR}/model.pt",
+        train=f"{GEN_DIR}/train.json",
     wildcard_constraints:
         generator=registry.wildcard_pattern(GENERATORS),
+        training=registry.wildcard_pattern(TRAININGS),
     params:
         **reads(generators=["generators.device", "generators.models.{generator}"], seed="seed",
                 torch_threads="generators.threads"),
     log:
-        "logs/generators/train_{generator}.log",
+        "logs/generators/train_{generator}_t{training}.log",
     benchmark:
-        "logs/benchmarks/generators/train_{generator}.tsv"
+        "logs/benchmarks/generators/train_{generator}_t{training}.tsv"
     conda:
         "../envs/synthvol.yaml"
     threads: config["generators"]["threads"]
@@ -40,22 +46,23 @@ rule train_generator:
 
 rule sample_generator:
     input:
-        model=f"{RESULTS}/generators/{{generator}}/model.pt",
+        model=f"{GEN_DIR}/model.pt",
         scaler=f"{PREPARED}/scaler.json",
         summary=f"{PREPARED}/summary.json",
     output:
-        samples=f"{RESULTS}/generators/{{generator}}/samples.parquet",
-        info=f"{RESULTS}/generators/{{generator}}/sample.json",
+        samples=f"{GEN_DIR}/samples.parquet",
+        info=f"{GEN_DIR}/sample.json",
     wildcard_constraints:
         generator=registry.wildcard_pattern(GENERATORS),
+        training=registry.wildcard_pattern(TRAININGS),
     params:
         **reads(n_samples="generators.n_samples", device="generators.device",
                 torch_threads="generators.threads"),
         long=False,
     log:
-        "logs/generators/sample_{generator}.log",
+        "logs/generators/sample_{generator}_t{training}.log",
     benchmark:
-        "logs/benchmarks/generators/sample_{generator}.tsv"
+        "logs/benchmarks/generators/sample_{generator}_t{training}.tsv"
     conda:
         "../envs/synthvol.yaml"
     threads: config["generators"]["threads"]
@@ -68,12 +75,12 @@ rule sample_generator:
 
 rule sample_generator_long:
     input:
-        model=f"{RESULTS}/generators/{{generator}}/model.pt",
+        model=f"{RESULTS}/generators/{{generator}}/t0/model.pt",
         scaler=f"{PREPARED}/scaler.json",
         summary=f"{PREPARED}/summary.json",
     output:
-        samples=f"{RESULTS}/generators/{{generator}}/samples_long.parquet",
-        info=f"{RESULTS}/generators/{{generator}}/sample_long.json",
+        samples=f"{RESULTS}/generators/{{generator}}/t0/samples_long.parquet",
+        info=f"{RESULTS}/generators/{{generator}}/t0/sample_long.json",
     wildcard_constraints:
         generator=registry.wildcard_pattern(LONG_PATH_GENERATORS),
     params:

@@ -5,9 +5,9 @@ from synthvol.workflow import run_rule
 
 
 def main(smk):
-    train_generator(smk.wildcards.generator, smk.params.seed, smk.params.generators,
-                    smk.input.windows, smk.output.model, smk.output.train,
-                    smk.params.torch_threads)
+    train_generator(smk.wildcards.generator, int(smk.wildcards.training), smk.params.seed,
+                    smk.params.generators, smk.input.windows, smk.output.model,
+                    smk.output.train, smk.params.torch_threads)
 
 
 run_rule(main, snakemake)  # noqa: F821

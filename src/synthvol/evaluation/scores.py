@@ -19,9 +19,8 @@ GRU layers, iterations and output head are parameters (the reference: hidden ``d
 layer, 2000 / 5000 iterations, sigmoid output for data in [0, 1]); a ``linear`` head serves
 data scaled to [−1, 1]; the two classes are balanced before the split.
 
-The module also holds the one-step forecast comparison against the naive last-value
-benchmark (:func:`one_step_errors`), which replaces the seed notebook's "MSE of synthetic
-vs real", a comparison of unpaired series that measures nothing.
+These are the published protocol, kept for the Stocks benchmark (:mod:`.stocks`); the
+study's headline comparison is the leak-free two-sample test of :mod:`.twosample`.
 """
 
 from __future__ import annotations
@@ -256,47 +255,3 @@ def predictive_score(real: np.ndarray, synthetic: np.ndarray, settings: ScoreSet
         raise DataError(f"real windows have {real3.shape[2]} features, synthetic "
                         f"{synth3.shape[2]}")
     return train_predictor(synth3, settings, seed).mae(real3)
-
-
-@dataclass(frozen=True)
-class OneStepErrors:
-    """Errors of one-step forecasts of a price series: of the log return and of the price."""
-
-    return_mse: float
-    price_mse: float
-
-
-def one_step_errors(prices: np.ndarray, predicted_returns: np.ndarray) -> OneStepErrors:
-    """Errors of forecasting ``p_t`` by ``p_{t−1}·exp(r̂_t)`` for t = 1..n.
-
-    ``prices`` holds ``p_0..p_n`` (``p_0`` = last price before the forecast period) and
-    ``predicted_returns`` the ``n`` forecasts ``r̂_1..r̂_n`` of the log returns.
-    """
-    p = np.asarray(prices, dtype=np.float64)
-    r_hat = np.asarray(predicted_returns, dtype=np.float64)
-    if p.ndim != 1 or r_hat.shape != (len(p) - 1,) or len(p) < 2 or not np.all(p > 0):
-        raise DataError(f"need positive prices p_0..p_n and n return forecasts, got "
-                        f"{p.shape} prices and {r_hat.shape} forecasts")
-    actual = np.diff(np.log(p))
-    return OneStepErrors(return_mse=float(np.mean((actual - r_hat) ** 2)),
-                         price_mse=float(np.mean((p[1:] - p[:-1] * np.exp(r_hat)) ** 2)))
-
-
-def naive_last_value_errors(prices: np.ndarray) -> OneStepErrors:
-    """The naive benchmark ``p̂_t = p_{t−1}`` (a predicted log return of zero)."""
-    return one_step_errors(prices, np.zeros(len(prices) - 1))
-
-
-def one_step_forecasts(predictor: NextStepPredictor, scaled_returns: np.ndarray,
-                       first: int, context: int) -> np.ndarray:
-    """Scaled forecasts of ``scaled_returns[first:]``, each from the ``context`` returns before.
-
-    The predictor is a univariate one trained on windows of ``context + 1`` steps; its output
-    at the last input step is the forecast of the next return.
-    """
-    series = np.asarray(scaled_returns, dtype=np.float64)
-    if first < context or first >= len(series):
-        raise DataError(f"one-step forecasts from index {first} need {context} earlier "
-                        f"returns of {len(series)}")
-    inputs = np.lib.stride_tricks.sliding_window_view(series[first - context: -1], context)
-    return predictor.predict(inputs[:, :, None])[:, -1, 0].astype(np.float64)

@@ -12,10 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from synthvol.evaluation.scores import clearly_lower
 from synthvol.evaluation.sources import copy_label
+from synthvol.evaluation.twosample import TwoSampleResult
+
+#: The headline verdicts of a source against ``real_train`` (:func:`verdict`).
+VERDICTS = ("indistinguishable", "worse", "memorises")
 
 
 @dataclass(frozen=True)
@@ -115,3 +120,30 @@ def best_generator(table: pd.DataFrame, floors: pd.DataFrame, metric: Metric,
     return best, (f"Best on the {metric.name} score among generators that beat their copy "
                   f"floor: {best}, {value} (its copy floor {rows.loc[floor, metric.mean]:.3f} "
                   f"± {rows.loc[floor, metric.se]:.3f}).")
+
+
+def pooled(results: Sequence[TwoSampleResult]) -> tuple[float, float]:
+    """Mean AUC over a source's trainings and its standard error
+    ``sqrt(mean(se_i²)/k + var_between/k)``: the within-test bootstrap variance of the mean
+    plus the sample variance (ddof 1) between the k trainings' AUCs over k. The between-term
+    also holds within-test noise, so the SE errs on the wide side; with one training it is
+    that test's SE."""
+    if not results:
+        raise ValueError("pooled() needs at least one two-sample result")
+    auc = np.array([r.auc for r in results])
+    se = np.array([r.se for r in results])
+    k = len(results)
+    between = float(np.var(auc, ddof=1)) if k > 1 else 0.0
+    return float(auc.mean()), float(np.sqrt(np.mean(se ** 2) / k + between / k))
+
+
+def verdict(score: float, se: float, real_train_score: float, real_train_se: float,
+            memorises: bool) -> str:
+    """``memorises`` when the memorisation checks flag the source, whatever its score;
+    ``worse`` when its score (lower is better) exceeds ``real_train``'s by more than two
+    standard errors of the difference; otherwise ``indistinguishable``."""
+    if memorises:
+        return "memorises"
+    if score - real_train_score > 2.0 * float(np.hypot(se, real_train_se)):
+        return "worse"
+    return "indistinguishable"

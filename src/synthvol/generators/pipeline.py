@@ -1,7 +1,9 @@
 """The generator steps of the workflow: train one generator, sample one into the shared format.
 
-Each generator gets its own seed ``derive_seed(seed, "generators", name)``, is trained on
-the prepared windows of scaled returns, and is saved as a weights-only checkpoint next to a
+Each training ``k`` of a generator (``generators.training_seeds`` of them, so that the
+scores' standard errors count the variation between trainings) gets its own seed
+``derive_seed(seed, "generators", name, k)``, is trained on the prepared windows of scaled
+returns, and is saved as a weights-only checkpoint next to a
 ``train.json`` with the wall time, the hyper-parameters and the loss history. Sampling
 loads the checkpoint, draws windows (and, for generators that allow it, long paths of the
 test-split length), maps them back to log returns with the scaler fitted on the training
@@ -47,10 +49,12 @@ def use_threads(threads: int) -> None:
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
 
 
-def build_generator(name: str, seed: int, generators: Mapping[str, Any]) -> Generator:
-    """The generator ``name`` with its ``generators.models`` hyper-parameters and seed."""
+def build_generator(name: str, training: int, seed: int,
+                    generators: Mapping[str, Any]) -> Generator:
+    """Training number ``training`` of generator ``name``: its ``generators.models``
+    hyper-parameters and a seed of its own."""
     cls = generator_class(name)   # an unknown name raises ConfigError before the lookup below
-    return cls(derive_seed(seed, "generators", name), generators["device"],
+    return cls(derive_seed(seed, "generators", name, int(training)), generators["device"],
                **generators["models"][name])
 
 
@@ -60,19 +64,22 @@ def _history_summary(history: list[dict[str, float]]) -> dict[str, Any]:
     return {"rows": len(history), "first": history[0], "last": history[-1]}
 
 
-def train_generator(name: str, seed: int, generators: Mapping[str, Any], windows_path: PathLike,
-                    model_path: PathLike, train_json_path: PathLike, threads: int = 1
-                    ) -> dict[str, Any]:
-    """Fit generator ``name`` on the prepared windows; write its checkpoint and ``train.json``."""
+def train_generator(name: str, training: int, seed: int, generators: Mapping[str, Any],
+                    windows_path: PathLike, model_path: PathLike, train_json_path: PathLike,
+                    threads: int = 1) -> dict[str, Any]:
+    """Fit training ``training`` of generator ``name`` on the prepared windows; write its
+    checkpoint and ``train.json``."""
     logger = get_logger("generators")
     use_threads(threads)
     windows = load_windows(windows_path)
-    generator = build_generator(name, seed, generators)
-    logger.info("training %s on %d windows of %d steps (device %s, %d threads)", name,
-                windows.shape[0], windows.shape[1], generator.device, threads)
+    generator = build_generator(name, training, seed, generators)
+    logger.info("training %s (training %d) on %d windows of %d steps (device %s, %d threads)",
+                name, int(training), windows.shape[0], windows.shape[1], generator.device,
+                threads)
     report = generator.fit(windows)
     generator.save(model_path)
-    info = {"generator": name, "seconds": report.seconds, "seed": generator.seed,
+    info = {"generator": name, "training": int(training), "seconds": report.seconds,
+            "seed": generator.seed,
             "device": str(generator.device), "threads": int(threads),
             "n_windows": int(windows.shape[0]), "window_length": int(windows.shape[1]),
             "hyper": generator.hyper, "history_summary": _history_summary(report.history),

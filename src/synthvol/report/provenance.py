@@ -141,13 +141,26 @@ def machine() -> dict[str, str]:
             "system": f"{platform.system()} {platform.release()} {platform.machine()}"}
 
 
+def job_times(folder: str | os.PathLike[str]) -> list[tuple[str, float, float]]:
+    """``(job, wall seconds, CPU seconds)`` of each ``<folder>/*.tsv`` (Snakemake
+    ``benchmark:`` files; each holds the last run of one job, its first data row is used)."""
+    jobs = []
+    for tsv in sorted(Path(folder).glob("*.tsv")):
+        with tsv.open(newline="") as fh:
+            row = next(csv.DictReader(fh, delimiter="\t"), None)
+        if row is None or "s" not in row:
+            get_logger("report").warning("%s: no benchmark row, left out", tsv)
+            continue
+        cpu = row.get("cpu_time", "")
+        jobs.append((tsv.stem, float(row["s"]),
+                     float(cpu) if cpu not in ("", "NA", None) else 0.0))
+    return jobs
+
+
 def part_timings(benchmark_dir: str | os.PathLike[str],
                  skip: Sequence[str] = ("report",)) -> list[PartTiming]:
-    """Sum each part's ``<benchmark_dir>/<part>/*.tsv`` (Snakemake ``benchmark:`` files).
-
-    Each file holds the last run of one job (the first data row is used); the sums are
-    job times, so with parallel jobs they exceed the elapsed time of the whole run.
-    """
+    """Sum each part's ``<benchmark_dir>/<part>/*.tsv`` (:func:`job_times`); the sums are
+    job times, so with parallel jobs they exceed the elapsed time of the whole run."""
     root = Path(benchmark_dir)
     if not root.is_dir():
         return []
@@ -155,16 +168,7 @@ def part_timings(benchmark_dir: str | os.PathLike[str],
     for folder in sorted((p for p in root.iterdir() if p.is_dir() and p.name not in skip),
                          key=lambda p: (PART_ORDER.index(p.name) if p.name in PART_ORDER
                                         else len(PART_ORDER), p.name)):
-        jobs = []
-        for tsv in sorted(folder.glob("*.tsv")):
-            with tsv.open(newline="") as fh:
-                row = next(csv.DictReader(fh, delimiter="\t"), None)
-            if row is None or "s" not in row:
-                get_logger("report").warning("%s: no benchmark row, left out", tsv)
-                continue
-            cpu = row.get("cpu_time", "")
-            jobs.append((tsv.stem, float(row["s"]),
-                         float(cpu) if cpu not in ("", "NA", None) else 0.0))
+        jobs = job_times(folder)
         if jobs:
             slowest = max(jobs, key=lambda j: j[1])
             timings.append(PartTiming(folder.name, len(jobs), sum(j[1] for j in jobs),

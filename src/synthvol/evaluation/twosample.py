@@ -1,0 +1,244 @@
+"""The headline real-vs-synthetic comparison: a cross-fitted classifier two-sample test.
+
+A classifier (MiniRocket features and ridge, :mod:`.minirocket`) learns to tell candidate
+windows (a generator's) from reference windows (held-out real ones). Every window gets an
+*out-of-fold* decision value from a model that never saw it nor any window sharing a value
+with it (time-block folds with an embargo of one window length, :mod:`.splits`; MiniRocket's
+biases and the ridge penalty are fitted on the training fold only). The statistic is the
+AUC of those values (candidate = positive class), computed within each fold and pooled over
+folds: 0.5 when the two samples cannot be told apart, 1 when they always can. The score is
+the AUC itself, not ``|AUC − 0.5|``: with cross-fitting an AUC below 0.5 is noise, not
+evidence of a difference, so lower is better and 0.5 is the target.
+
+Windows cut from one path are dependent, so the standard error comes from a block
+bootstrap: the windows' groups (same path, same block of ``bootstrap_block`` starts;
+each independent window its own group) are resampled with replacement within each class,
+the out-of-fold values held fixed. The confidence interval is the normal one, AUC ± 1.96 SE;
+the p-value (H0: AUC = 0.5 against AUC > 0.5) is the shifted bootstrap's share of
+``AUC* − AUC >= AUC − 0.5``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from synthvol.errors import ConfigError, DataError
+from synthvol.evaluation.minirocket import MiniRocket, ridge_decision
+from synthvol.evaluation.splits import fold_masks, time_groups
+from synthvol.seeds import derive_seed, rng
+
+#: Normal quantile of the 95% confidence interval.
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Windows:
+    """Windows plus where they were cut, for leak-free splits.
+
+    ``series`` names the series the paths belong to: when the reference and the candidate
+    name the same series (``real_train`` against the held-out windows: both ``"real"``),
+    their path ids and starts are one time axis and share folds and embargoes.
+    """
+
+    values: np.ndarray    # (n, L) or (n, L, d) float
+    path: np.ndarray      # (n,) int: the series/sample path each window was cut from
+    start: np.ndarray     # (n,) int: index of the window's first value within its path
+    series: str | None = None
+
+    def __post_init__(self) -> None:
+        n = np.shape(self.values)[0] if np.ndim(self.values) >= 2 else -1
+        if np.ndim(self.values) not in (2, 3) or n < 1:
+            raise DataError(f"windows must be (n >= 1, L[, d]), got {np.shape(self.values)}")
+        if np.shape(self.path) != (n,) or np.shape(self.start) != (n,):
+            raise DataError(f"{n} windows need {n} paths and starts, got "
+                            f"{np.shape(self.path)} and {np.shape(self.start)}")
+
+    @classmethod
+    def independent(cls, values: np.ndarray) -> Windows:
+        """Each window its own path (generator samples)."""
+        n = len(values)
+        return cls(np.asarray(values), np.arange(n), np.zeros(n, dtype=np.int64))
+
+    @classmethod
+    def cut(cls, paths_2d: np.ndarray, length: int, stride: int = 1) -> Windows:
+        """Windows of ``length`` cut from each row of ``paths_2d`` ``(n_paths, T)``."""
+        paths = np.asarray(paths_2d, dtype=np.float64)
+        if paths.ndim != 2 or paths.shape[1] < length:
+            raise DataError(f"paths {paths.shape} hold no window of {length}")
+        starts = np.arange(0, paths.shape[1] - length + 1, stride)
+        view = np.lib.stride_tricks.sliding_window_view(paths, length, axis=1)[:, starts]
+        return cls(view.reshape(-1, length).copy(), np.repeat(np.arange(len(paths)), len(starts)),
+                   np.tile(starts, len(paths)))
+
+    @property
+    def length(self) -> int:
+        """Values per window."""
+        return int(np.shape(self.values)[1])
+
+    def take(self, index: np.ndarray) -> Windows:
+        """The windows at ``index``."""
+        return Windows(np.asarray(self.values)[index], np.asarray(self.path)[index],
+                       np.asarray(self.start)[index], self.series)
+
+
+@dataclass(frozen=True)
+class HeadlineSettings:
+    """Sizes of the headline test (params ``evaluation.headline``; no defaults)."""
+
+    n_features: int       # MiniRocket features (rounded down to a multiple of 84)
+    normalise: bool       # standardise each window per feature first (levels, e.g. prices)
+    n_folds: int          # cross-fitting folds (time blocks per path)
+    max_windows: int      # windows per class at most (a seeded subsample beyond)
+    bootstrap_block: int  # starts per bootstrap group of windows cut from a path (>= L)
+    n_bootstrap: int      # block-bootstrap resamples for the SE and the p-value
+
+    def __post_init__(self) -> None:
+        if self.n_folds < 2 or self.max_windows < self.n_folds or self.n_bootstrap < 2 \
+                or self.bootstrap_block < 1 or self.n_features < 84:
+            raise ConfigError(f"evaluation.headline needs n_folds >= 2, max_windows >= n_folds, "
+                              f"n_bootstrap >= 2, bootstrap_block >= 1, n_features >= 84; got "
+                              f"{self}")
+
+    @classmethod
+    def from_mapping(cls, params: dict[str, Any]) -> HeadlineSettings:
+        """Settings from the params section; an unknown or missing key is an error naming it."""
+        known = {f.name for f in fields(cls)}
+        unknown, missing = sorted(set(params) - known), sorted(known - set(params))
+        if unknown:
+            raise ConfigError(f"unknown evaluation.headline parameter(s): {', '.join(unknown)}")
+        if missing:
+            raise ConfigError(f"missing evaluation.headline parameter(s): {', '.join(missing)}")
+        return cls(**params)
+
+
+@dataclass(frozen=True)
+class TwoSampleResult:
+    """AUC of the cross-fitted classifier with its block-bootstrap SE, CI and p-value."""
+
+    auc: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    n_reference: int
+    n_candidate: int
+
+
+def normalise_windows(values: np.ndarray) -> np.ndarray:
+    """Each window standardised over time, per feature (a constant feature becomes 0)."""
+    x = np.asarray(values, dtype=np.float64)
+    mean, sd = x.mean(axis=1, keepdims=True), x.std(axis=1, keepdims=True)
+    return (x - mean) / np.where(sd > 0, sd, 1.0)
+
+
+def out_of_fold_scores(values: np.ndarray, labels: np.ndarray,
+                       folds: list[tuple[np.ndarray, np.ndarray]], n_features: int,
+                       seed: int) -> np.ndarray:
+    """Decision value of each window from the fold model that did not train on it
+    (MiniRocket fitted on the fold's training windows, then ridge)."""
+    scores = np.full(len(labels), np.nan)
+    for k, (train, test) in enumerate(folds):
+        if not test.any():
+            continue
+        if len(np.unique(labels[train])) < 2:
+            raise DataError(f"fold {k}: its training windows hold one class only; use fewer "
+                            "folds or more windows")
+        rocket = MiniRocket.fit(values[train], n_features, seed, "fold", k)
+        used = train | test
+        features = rocket.transform(values[used])
+        pos = np.cumsum(used) - 1
+        scores[test] = ridge_decision(features[pos[train]], labels[train], features[pos[test]])
+    return scores
+
+
+def _weighted_auc(scores: np.ndarray, labels: np.ndarray, fold: np.ndarray,
+                  weights: np.ndarray) -> np.ndarray:
+    """AUC pooled over folds (pairs within a fold) for each row of ``weights`` ``(B, n)``:
+    Σ w_i w_j [s_i > s_j] (½ on ties) over candidate i, reference j, / Σ w_i w_j."""
+    num = np.zeros(len(weights))
+    den = np.zeros(len(weights))
+    for k in np.unique(fold):
+        idx = np.flatnonzero(fold == k)
+        order = idx[np.argsort(scores[idx], kind="stable")]
+        s, y, w = scores[order], labels[order], weights[:, order]
+        w_ref = np.where(y == 0, w, 0.0)
+        w_cand = np.where(y == 1, w, 0.0)
+        # reference weight strictly below each score, plus half the weight tied with it
+        _, first, counts = np.unique(s, return_index=True, return_counts=True)
+        tie_group = np.repeat(np.arange(len(first)), counts)
+        tie_start = np.cumsum(w_ref, axis=1)[:, first] - w_ref[:, first]
+        tie_total = np.add.reduceat(w_ref, first, axis=1)
+        below = tie_start[:, tie_group] + 0.5 * tie_total[:, tie_group]
+        num += np.sum(w_cand * below, axis=1)
+        den += w_cand.sum(axis=1) * w_ref.sum(axis=1)
+    return num / den
+
+
+def auc_with_bootstrap(scores: np.ndarray, labels: np.ndarray, fold: np.ndarray,
+                       groups: np.ndarray, n_bootstrap: int, seed: int,
+                       *stream: object) -> tuple[float, np.ndarray]:
+    """The pooled-over-folds AUC and its block-bootstrap replicates (groups resampled with
+    replacement within each class)."""
+    ones = np.ones((1, len(scores)))
+    auc = float(_weighted_auc(scores, labels, fold, ones)[0])
+    draws = rng(seed, "bootstrap", *stream)
+    weights = np.zeros((n_bootstrap, len(scores)))
+    for cls in (0, 1):
+        members = labels == cls
+        ids, inverse = np.unique(groups[members], return_inverse=True)
+        picks = draws.integers(0, len(ids), (n_bootstrap, len(ids)))
+        counts = np.zeros((n_bootstrap, len(ids)))
+        np.add.at(counts, (np.arange(n_bootstrap)[:, None], picks), 1.0)
+        weights[:, members] = counts[:, inverse.ravel()]
+    return auc, _weighted_auc(scores, labels, fold, weights)
+
+
+def _subsample(windows: Windows, cap: int, seed: int, name: str) -> Windows:
+    if len(windows.values) <= cap:
+        return windows
+    keep = np.sort(rng(seed, "headline", "subsample", name).choice(len(windows.values), cap,
+                                                                     replace=False))
+    return windows.take(keep)
+
+
+def headline_test(reference: Windows, candidate: Windows, settings: HeadlineSettings,
+                  seed: int) -> TwoSampleResult:
+    """Cross-fitted MiniRocket-ridge two-sample test of ``candidate`` against ``reference``."""
+    ref = _subsample(reference, settings.max_windows, seed, "reference")
+    cand = _subsample(candidate, settings.max_windows, seed, "candidate")
+    ref_v, cand_v = np.asarray(ref.values, np.float64), np.asarray(cand.values, np.float64)
+    if ref_v.shape[1:] != cand_v.shape[1:]:
+        raise DataError(f"reference windows {ref_v.shape[1:]} and candidate windows "
+                        f"{cand_v.shape[1:]} differ in (length, features)")
+    if len(ref_v) < settings.n_folds or len(cand_v) < settings.n_folds:
+        raise DataError(f"{len(ref_v)} reference and {len(cand_v)} candidate windows: each "
+                        f"class needs at least n_folds={settings.n_folds}")
+    values = np.concatenate([ref_v, cand_v])
+    if not np.all(np.isfinite(values)):
+        raise DataError("windows contain NaN or infinite values")
+    if settings.normalise:
+        values = normalise_windows(values)
+    labels = np.r_[np.zeros(len(ref_v)), np.ones(len(cand_v))]
+    shared = ref.series is not None and ref.series == cand.series
+    offset = 0 if shared else int(np.max(ref.path)) + 1
+    keys = np.r_[np.asarray(ref.path, np.int64), np.asarray(cand.path, np.int64) + offset]
+    starts = np.r_[np.asarray(ref.start, np.int64), np.asarray(cand.start, np.int64)]
+    length = ref_v.shape[1]
+    folds = fold_masks(keys, starts, settings.n_folds, length, seed, "headline")
+    scores = out_of_fold_scores(values, labels, folds, settings.n_features,
+                                derive_seed(seed, "headline", "minirocket"))
+    fold_of = np.zeros(len(labels), dtype=np.int64)
+    for k, (_, test) in enumerate(folds):
+        fold_of[test] = k
+    # Groups per class: independent windows are their own group; class in the group id.
+    groups = time_groups(keys * 2 + labels.astype(np.int64), starts, settings.bootstrap_block)
+    auc, boot = auc_with_bootstrap(scores, labels, fold_of, groups, settings.n_bootstrap, seed,
+                                   "headline")
+    se = float(np.std(boot, ddof=1))
+    p_value = (1.0 + np.sum(boot - auc >= auc - 0.5)) / (len(boot) + 1.0)
+    return TwoSampleResult(auc=auc, se=se, ci_low=auc - Z95 * se, ci_high=auc + Z95 * se,
+                           p_value=float(p_value), n_reference=len(ref_v),
+                           n_candidate=len(cand_v))
