@@ -13,7 +13,7 @@ from synthvol.baselines.ar import fit_ar
 from synthvol.baselines.fbm import fit_fbm
 from synthvol.baselines.garch import fit_garch
 from synthvol.evaluation.markets import rejection_table, simulate_market
-from synthvol.evaluation.memorisation import MemorisationReference, is_novel
+from synthvol.evaluation.memorisation import MemorisationReference, memorises
 from synthvol.evaluation.twosample import HeadlineSettings, Windows, headline_test
 from synthvol.evaluation.verdicts import verdict
 from synthvol.seeds import rng
@@ -51,7 +51,7 @@ def test_quick_headline_passes_fitted_garch_and_fails_gaussian_baselines():
         result = headline_test(market.heldout, windows, settings, seed)
         memo = reference.score(windows.values)
         verdicts[name] = verdict(result.auc, result.se, real_train.auc, real_train.se,
-                                 not is_novel(memo.nn_ratio, memo.share_closer_q05))
+                                 memorises(memo.nn_ratio, memo.share_closer_q05))
     assert verdicts["garch"] != "worse"
     assert verdicts["ar"] == "worse"
     assert verdicts["fbm"] == "worse"

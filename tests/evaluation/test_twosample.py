@@ -10,7 +10,7 @@ import pytest
 
 from synthvol.errors import ConfigError, DataError
 from synthvol.evaluation.markets import market_generators, simulate_market
-from synthvol.evaluation.memorisation import MemorisationReference, is_novel
+from synthvol.evaluation.memorisation import MemorisationReference, memorises
 from synthvol.evaluation.minirocket import MiniRocket, ridge_decision
 from synthvol.evaluation.twosample import (
     HeadlineSettings,
@@ -126,7 +126,7 @@ def test_small_market_true_indistinguishable_iid_worse_copies_memorise():
         result = headline_test(market.heldout, windows, QUICK, seed=1)
         memo = reference.score(windows.values)
         return verdict(result.auc, result.se, real_train.auc, real_train.se,
-                       not is_novel(memo.nn_ratio, memo.share_closer_q05)), result
+                       memorises(memo.nn_ratio, memo.share_closer_q05)), result
 
     true_verdict, true_result = judged(gens["true"])
     iid_verdict, iid_result = judged(gens["iid_normal"])

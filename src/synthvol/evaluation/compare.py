@@ -32,7 +32,7 @@ import pandas as pd
 
 from synthvol.errors import DataError
 from synthvol.evaluation import figures
-from synthvol.evaluation.memorisation import MemorisationReference, is_novel, matched_copies
+from synthvol.evaluation.memorisation import MemorisationReference, matched_copies, memorises
 from synthvol.evaluation.metrics import (
     as_windows,
     mean_acf,
@@ -189,7 +189,7 @@ def _pooled_row(name: str, kind: str, jsons: Sequence[Mapping[str, Any]]) -> dic
             "nn_ratio": ratio, "share_closer_q05": share,
             "median_nn": float(np.mean([m["median_nn"] for m in memo])),
             # memorises when any training's checks flag it
-            "memorises": not all(is_novel(m["nn_ratio"], m["share_closer_q05"]) for m in memo)}
+            "memorises": any(memorises(m["nn_ratio"], m["share_closer_q05"]) for m in memo)}
 
 
 def score_tables(score_jsons: Sequence[str], kinds: Mapping[str, str]) -> pd.DataFrame:

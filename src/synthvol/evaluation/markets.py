@@ -31,7 +31,7 @@ import pandas as pd
 
 from synthvol.data.prepare import BlockHoldout, MinMaxScaler, holdout_mask, side_window_starts
 from synthvol.errors import DataError
-from synthvol.evaluation.memorisation import MemorisationReference, is_novel, matched_copies
+from synthvol.evaluation.memorisation import MemorisationReference, matched_copies, memorises
 from synthvol.evaluation.twosample import HeadlineSettings, Windows, headline_test
 from synthvol.evaluation.verdicts import verdict
 from synthvol.progress import Progress, get_logger
@@ -174,15 +174,15 @@ def market_verdicts(kind: str, index: int, settings: HeadlineSettings, n_samples
         result = headline_test(market.heldout, windows, settings,
                                derive_seed(seed, "calibration", kind, index, name))
         memo = reference.score(windows.values)
-        memorises = not is_novel(memo.nn_ratio, memo.share_closer_q05)
+        flagged = memorises(memo.nn_ratio, memo.share_closer_q05)
         rows.append({"score": "headline", "market": kind, "index": index, "generator": name,
                      "auc": result.auc, "se": result.se, "real_train_auc": real_train.auc,
                      "real_train_se": real_train.se, "nn_ratio": memo.nn_ratio,
-                     "share_closer_q05": memo.share_closer_q05, "memorises": memorises,
+                     "share_closer_q05": memo.share_closer_q05, "memorises": flagged,
                      "worse": verdict(result.auc, result.se, real_train.auc, real_train.se,
                                       False) == "worse",
                      "verdict": verdict(result.auc, result.se, real_train.auc, real_train.se,
-                                        memorises)})
+                                        flagged)})
     return rows
 
 

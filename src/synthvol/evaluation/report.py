@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from synthvol.errors import DataError
-from synthvol.evaluation.memorisation import NOVEL_NN_RATIO, NOVEL_SHARE
+from synthvol.evaluation.memorisation import MEMORISES_NN_RATIO, MEMORISES_SHARE
 from synthvol.evaluation.sources import REAL_TEST, REAL_TRAIN
 from synthvol.evaluation.verdicts import VERDICTS, Metric, copy_floor_table, verdict_sentence
 from synthvol.report.model import Section, figure, note, paragraph, save_section, section, table
@@ -46,8 +46,9 @@ MEMORISATION_NOTE = (
     "windows (about 1 for data as new as unseen real windows, 0 for copies); "
     "share_closer_q05 is the share of its windows closer to a training window than the "
     "held-out windows' 5% quantile of that distance (0.05 for held-out-like data, 1 for "
-    f"copies). A source memorises when nn_ratio < {NOVEL_NN_RATIO} or share_closer_q05 > "
-    f"{NOVEL_SHARE} (for a generator: in any training). copy_train[g] is generator g's copy "
+    f"copies). A source memorises when nn_ratio < {MEMORISES_NN_RATIO} or share_closer_q05 > "
+    f"{MEMORISES_SHARE} (thresholds set so that no simulated market's true process is "
+    "flagged; for a generator: in any training). copy_train[g] is generator g's copy "
     "floor: random training windows plus N(0, s²) noise, s matched so that its median "
     "nearest-neighbour distance equals that of g's samples, all trainings pooled (a Gaussian "
     "kernel density sampler of the training windows). A generator adds something only where "

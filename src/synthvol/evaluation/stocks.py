@@ -59,8 +59,8 @@ from synthvol.evaluation.memorisation import (
     NOVEL_NN_RATIO,
     NOVEL_SHARE,
     MemorisationReference,
-    is_novel,
     matched_copies,
+    memorises,
 )
 from synthvol.evaluation.scores import (
     ScoreSettings,
@@ -212,7 +212,7 @@ def score_row(name: str, windows: StocksWindows, synthetic: np.ndarray,
             "headline_score": test.auc, "headline_score_se": test.se,
             "headline_ci_low": test.ci_low, "headline_ci_high": test.ci_high,
             "headline_p_value": test.p_value,
-            "memorises": not is_novel(memo.nn_ratio, memo.share_closer_q05)}
+            "memorises": memorises(memo.nn_ratio, memo.share_closer_q05)}
 
 
 def run_stocks_benchmark(windows: StocksWindows, generators: Sequence[str],
