@@ -27,7 +27,8 @@ import ast
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -163,8 +164,10 @@ def module_path(module: str, src: Path = REPO_ROOT / "src") -> str:
 
 # ---- the Snakemake DAG ----------------------------------------------------------------------
 
-def workflow_jobs(repo: Path = REPO_ROOT, configfiles: Sequence[Path] = ()) -> list[JobSpec]:
-    """The jobs of the default target, from Snakemake's DAG (nothing is run)."""
+@contextmanager
+def built_workflow(repo: Path = REPO_ROOT, configfiles: Sequence[Path] = ()) -> Iterator[Any]:
+    """Snakemake's workflow for ``repo`` with the DAG of the default target built (nothing
+    is run); ``workflow.dag`` holds its jobs and their dependencies."""
     from snakemake.api import SnakemakeApi
     from snakemake.settings.enums import Quietness
     from snakemake.settings.types import (
@@ -183,6 +186,12 @@ def workflow_jobs(repo: Path = REPO_ROOT, configfiles: Sequence[Path] = ()) -> l
         workflow._prepare_dag(forceall=False, ignore_incomplete=True, lock_warn_only=True,
                               nolock=True)
         workflow._build_dag()
+        yield workflow
+
+
+def workflow_jobs(repo: Path = REPO_ROOT, configfiles: Sequence[Path] = ()) -> list[JobSpec]:
+    """The jobs of the default target, from Snakemake's DAG (nothing is run)."""
+    with built_workflow(repo, configfiles) as workflow:
         return jobs_of(workflow.dag.jobs, [rule.name for rule in workflow.rules], repo)
 
 

@@ -130,8 +130,6 @@ def _ar_order(p: dict) -> None:
     p["baselines"]["ar"]["order"] = 3
 
 
-SV_NEW_CHUNKS = {f"sv_chunk-{chunk}-I_II_III_IV_V-phi0_99_tau2{tau}_n1000"
-                 for chunk in range(5) for tau in ("0_0225", "0_45")}
 EXPECTED = {
     "drop a generator": (_drop_generator, {
         "compare_sources", "evaluation_report_section", "metrics", "report"}),
@@ -155,8 +153,8 @@ def test_documented_edit_reruns_exactly_its_dependents(copy: Path, edit: str) ->
     rerun, stages = _edit(copy, change)
     _assert_no_dangling(copy, stages)
     if edit == "add an SV setting":
-        new = {name for name in stages if name.startswith("sv_chunk-") and "n1000" in name}
-        assert len(new) == 5 * 2 * 5          # 5 chunks x 2 tau^2 x 5 schemes, nothing else
+        new = {name for name in stages if name.startswith("sv_chunk_") and "n1000" in name}
+        assert len(new) == 5 * 2 * 5          # 5 jobs x 2 tau^2 x 5 schemes, nothing else
         expected = expected | new
     if edit == "drop a generator":
         assert not [name for name in stages if "lstm_attention" in name]

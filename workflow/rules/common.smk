@@ -29,7 +29,12 @@
 # synthvol.registry; wildcard constraints use registry.wildcard_pattern(names).
 # After changing rules or params: `make dvc` regenerates dvc.yaml (never edit it by hand).
 # ----------------------------------------------------------------------------------------
+import os
+from pathlib import Path
+
+import synthvol
 from synthvol import registry
+from synthvol.cluster import growing, load_resources
 from synthvol.workflow import EVERY_KEY
 from synthvol.workflow import Derived as derived
 from synthvol.workflow import ParamReader
@@ -41,3 +46,34 @@ reads = ParamReader(config)
 # What every baseline rule reads besides its own model's section.
 BASELINE_SHARED_KEYS = [f"baselines.{k}" for k in ("n_paths", "horizon", "path_length",
                                                   "interval_level")]
+
+# ---- Execution: nothing below changes an output (docs/cluster.md) -------------------------
+# Jobs import the package the workflow itself imported, from its source folder: the conda
+# environment (workflow/envs/synthvol.yaml) holds only the dependencies, so it works under
+# any --conda-prefix and in a --containerize'd image.
+PACKAGE_SRC = str(Path(synthvol.__file__).parents[1])
+os.environ["PYTHONPATH"] = os.pathsep.join([PACKAGE_SRC, *(
+    p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != PACKAGE_SRC)])
+# Each rule's resources: `resources: **grow("rule")`, the bases of workflow/resources.yaml
+# times the attempt, so a job killed for memory or time asks for more on its retry.
+RESOURCES = load_resources()
+
+
+def grow(rule):
+    return growing(RESOURCES, rule)
+
+
+# Rules of seconds that a cluster runs on the submitting host rather than queueing them
+# (localrules only matter for cluster executors; a local run runs every job itself).
+localrules:
+    data_report_section,
+    baselines_report_section,
+    evaluation_report_section,
+    sv_report,
+    forecast_accuracy,
+    forecast_kstar,
+    forecast_figures,
+    forecast_rolling_figure,
+    forecast_report,
+    metrics,
+    report,

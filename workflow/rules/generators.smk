@@ -32,8 +32,7 @@ rule train_generator:
         "../envs/synthvol.yaml"
     threads: config["generators"]["threads"]
     resources:
-        mem_mb=4000,
-        runtime=60,
+        **grow("train_generator"),
     script:
         "../scripts/generators_train.py"
 
@@ -58,10 +57,11 @@ rule sample_generator:
         "logs/benchmarks/generators/sample_{generator}.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "samples"
     threads: config["generators"]["threads"]
     resources:
-        mem_mb=4000,
-        runtime=30,
+        **grow("sample_generator"),
     script:
         "../scripts/generators_sample.py"
 
@@ -86,9 +86,10 @@ rule sample_generator_long:
         "logs/benchmarks/generators/sample_long_{generator}.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "samples"
     threads: config["generators"]["threads"]
     resources:
-        mem_mb=4000,
-        runtime=60,
+        **grow("sample_generator_long"),
     script:
         "../scripts/generators_sample.py"
