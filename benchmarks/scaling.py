@@ -8,7 +8,8 @@ run needs what `make test-slurm` needs (root, Debian's slurm-wlm and munge, the 
 plugin): it starts the same private one-node cluster (tests/slurm/cluster.sh) and stops it.
 CPU time is the sum of the jobs' benchmark files (`cpu_time`, logs/benchmarks/**), which
 counts the jobs wherever they ran; efficiency = CPU time / (wall time x cores), with the
-cluster's CPUs (`nproc`) for the SLURM run. Writes results/benchmarks/scaling.csv, then
+cluster's CPUs (`nproc`) for the SLURM run. Writes results/benchmarks/scaling.csv (a --runs
+subset replaces only its own rows), then
 estimates the same study's time on 8 and 32 cores from the 2-core run's benchmark files
 (python -m synthvol.cluster estimate): results/benchmarks/scaling_estimate.csv.
 """
@@ -99,6 +100,10 @@ def main() -> None:
     study = " ".join(args.configfile) or "params.yaml (default study)"
     frame = pd.DataFrame(rows).assign(study=study, load_average=round(os.getloadavg()[0], 1))
     OUT.mkdir(parents=True, exist_ok=True)
+    if (OUT / "scaling.csv").is_file():           # keep the other runs' rows of a --runs subset
+        old = pd.read_csv(OUT / "scaling.csv")
+        old = old[~(old["study"].eq(study) & old["run"].isin(frame["run"]))]
+        frame = pd.concat([old, frame], ignore_index=True)
     frame.to_csv(OUT / "scaling.csv", index=False)
     print(frame.to_string(index=False))
     basis = next((work / k for k in ("local2", "local1") if k in args.runs), None)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import heapq
 import math
+import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -65,6 +66,21 @@ def growing(table: Mapping[str, Mapping[str, int]], rule: str) -> dict[str, Call
     mem_mb, runtime = table[rule]["mem_mb"], table[rule]["runtime"]
     return {"mem_mb": lambda wildcards, attempt: mem_mb * attempt,
             "runtime": lambda wildcards, attempt: runtime * attempt}
+
+
+def hand_jobs_the_package() -> None:
+    """Put the source folder this package was imported from first on PYTHONPATH, which every
+    job inherits, so that jobs import it whatever environment runs them: the conda
+    environment (workflow/envs/synthvol.yaml) holds only the dependencies and works under any
+    --conda-prefix and in a --containerize'd image. An installed package (not in a src/ of a
+    checkout) is left to the environment."""
+    import synthvol
+
+    src = Path(synthvol.__file__).resolve().parents[1]
+    if src.name != "src":
+        return
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(src)]
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(src), *rest])
 
 
 @dataclass(frozen=True)

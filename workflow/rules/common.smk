@@ -23,21 +23,22 @@
 # the tuple of keys; `make dvc` (synthvol.dvcgen) turns it into the DVC stage's `params`.
 # There is no second list: a key a rule reads but does not declare here is a bug.
 # Values that are not from params.yaml (registry names, file lists) stay plain params.
+# A value the job's outputs determine (the SV job's replications) is from_outputs(value):
+# Snakemake then leaves it out of the params whose change reruns a job.
 # Do not read `config[...]` in `params:` directly; `threads:`/`resources:` may (they do not
 # change outputs).
 # Components (baselines, generators, SV schemes, forecast models) come from
 # synthvol.registry; wildcard constraints use registry.wildcard_pattern(names).
 # After changing rules or params: `make dvc` regenerates dvc.yaml (never edit it by hand).
 # ----------------------------------------------------------------------------------------
-import os
-from pathlib import Path
+from functools import partial
 
-import synthvol
 from synthvol import registry
-from synthvol.cluster import growing, load_resources
+from synthvol.cluster import growing, hand_jobs_the_package, load_resources
 from synthvol.workflow import EVERY_KEY
 from synthvol.workflow import Derived as derived
 from synthvol.workflow import ParamReader
+from synthvol.workflow import from_outputs
 
 PREPARED = "data/prepared"
 RESULTS = "results"
@@ -48,19 +49,12 @@ BASELINE_SHARED_KEYS = [f"baselines.{k}" for k in ("n_paths", "horizon", "path_l
                                                   "interval_level")]
 
 # ---- Execution: nothing below changes an output (docs/cluster.md) -------------------------
-# Jobs import the package the workflow itself imported, from its source folder: the conda
-# environment (workflow/envs/synthvol.yaml) holds only the dependencies, so it works under
-# any --conda-prefix and in a --containerize'd image.
-PACKAGE_SRC = str(Path(synthvol.__file__).parents[1])
-os.environ["PYTHONPATH"] = os.pathsep.join([PACKAGE_SRC, *(
-    p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != PACKAGE_SRC)])
+# Jobs import the package from the source folder the workflow imported it from, so the conda
+# environment holds only the dependencies (synthvol.cluster.hand_jobs_the_package).
+hand_jobs_the_package()
 # Each rule's resources: `resources: **grow("rule")`, the bases of workflow/resources.yaml
 # times the attempt, so a job killed for memory or time asks for more on its retry.
-RESOURCES = load_resources()
-
-
-def grow(rule):
-    return growing(RESOURCES, rule)
+grow = partial(growing, load_resources())
 
 
 # Rules of seconds that a cluster runs on the submitting host rather than queueing them

@@ -31,26 +31,16 @@ SV_JOBS = registry.sv_job_replications(config["sv"]["n_seeds"],
                                        config["execution"]["sv_seeds_per_job"])
 
 
-def sv_job_outputs(replications, ext):
-    return [SV_REPLICATION.replace("{rep}", str(r)) + ext for r in replications]
-
-
-def sv_job_replications(replications):
-    """The job's replications, as a function of its outputs (one per replication), which
-    Snakemake leaves out of the params whose change reruns a job."""
-    return lambda wildcards, output: list(replications)
-
-
 for chunk, replications in enumerate(SV_JOBS):
 
     rule:
         name:
             f"sv_chunk_{chunk}"
         output:
-            summaries=sv_job_outputs(replications, ".parquet"),
-            arrays=sv_job_outputs(replications, ".npz"),
+            summaries=[SV_REPLICATION.replace("{rep}", f"{r}.parquet") for r in replications],
+            arrays=[SV_REPLICATION.replace("{rep}", f"{r}.npz") for r in replications],
         params:
-            replications=sv_job_replications(replications),
+            replications=from_outputs(list(replications)),
             **reads(sv=derived(lambda sv, w: registry.sv_with_setting(sv, w.setting, config["sv"]),
                                SV_CHUNK_KEYS), seed="seed"),
         wildcard_constraints:
