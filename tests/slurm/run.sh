@@ -66,7 +66,8 @@ slurm_s=$(( $(date +%s) - start ))
 local_jobs=$(grep -o "[0-9]* of [0-9]* steps (100%) done" "$work/local.log" | tail -n 1 \
     | cut -d' ' -f1 || true)
 jobs=$(grep -c "has been submitted with SLURM jobid" "$work/slurm.log" || true)
-echo "study: ${study[*]}; local run ${local_s}s (${local_jobs} jobs); SLURM run ${slurm_s}s," \
-    "${jobs} SLURM jobs (grouped; report, figure and section rules on the submitting host)"
+echo "study: ${study[*]}; local run ${local_s}s (${local_jobs} steps, rule all included);" \
+    "SLURM run ${slurm_s}s, ${jobs} SLURM jobs (grouped; report, figure and section rules" \
+    "on the submitting host)"
 (( jobs <= ${MAX_SLURM_JOBS:-20} )) || { echo "more than ${MAX_SLURM_JOBS:-20} SLURM jobs"; exit 1; }
 python tests/slurm/compare_runs.py "$work/local" "$work/slurm"
