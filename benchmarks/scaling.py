@@ -9,9 +9,9 @@ plugin): it starts the same private one-node cluster (tests/slurm/cluster.sh) an
 CPU time is the sum of the jobs' benchmark files (`cpu_time`, logs/benchmarks/**), which
 counts the jobs wherever they ran; efficiency = CPU time / (wall time x cores), with the
 cluster's CPUs (`nproc`) for the SLURM run. Writes results/benchmarks/scaling.csv (a --runs
-subset replaces only its own rows), then
-estimates the same study's time on 8 and 32 cores from the 2-core run's benchmark files
-(python -m synthvol.cluster estimate): results/benchmarks/scaling_estimate.csv.
+subset replaces only its own rows), then estimates the same study's time on 1, 2, 8 and 32
+cores from the 2-core (else 1-core) run's benchmark files (synthvol.cluster.estimate):
+results/benchmarks/scaling_estimate.csv.
 """
 
 from __future__ import annotations

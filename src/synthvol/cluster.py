@@ -98,12 +98,15 @@ class Job:
 
 
 def _measured(path: Path) -> dict[str, float | None]:
-    row = pd.read_csv(path, sep="\t").iloc[-1]
+    """Wall time, CPU time and max_rss of a Snakemake benchmark file (None where "NA")."""
+    try:
+        row = pd.read_csv(path, sep="\t").iloc[-1]
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, IndexError) as exc:
+        raise ConfigError(f"{path}: not a Snakemake benchmark file ({exc})") from None
     value = {k: pd.to_numeric(row.get(k), errors="coerce") for k in ("s", "cpu_time", "max_rss")}
-    out = {name: None if pd.isna(value[k]) else float(value[k])
-           for name, k in (("seconds", "s"), ("cpu_seconds", "cpu_time"),
-                           ("max_rss_mb", "max_rss"))}
-    return out
+    return {name: None if pd.isna(value[k]) else float(value[k])
+            for name, k in (("seconds", "s"), ("cpu_seconds", "cpu_time"),
+                            ("max_rss_mb", "max_rss"))}
 
 
 def dag_jobs(run: Path = REPO_ROOT, configfiles: Sequence[Path] = (),
