@@ -82,8 +82,7 @@ rule metrics:
         "workflow/envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=5,
+        **grow("metrics"),
     script:
         "workflow/scripts/write_metrics.py"
 

@@ -256,8 +256,6 @@ CONSTRAINTS = [
     ("evaluation.acf_lags", "data.window_length", _both(lambda a, b: a < b),
      "must be below data.window_length"),
     ("data.start", "data.end", _both(lambda a, b: str(a) < str(b)), "must be before data.end"),
-    ("sv.seeds_per_job", "sv.n_seeds", _both(lambda a, b: a <= b),
-     "must be at most sv.n_seeds"),
 ]
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import importlib
 import itertools
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -146,6 +145,12 @@ def sv_with_setting(study: Mapping[str, Any], setting: str,
     return {**study, "truth": {**study["truth"], **own}}
 
 
-def sv_n_chunks(sv: Mapping[str, Any]) -> int:
-    """Jobs per (scheme, setting): the seeds split into chunks of ``seeds_per_job``."""
-    return math.ceil(int(sv["n_seeds"]) / int(sv["seeds_per_job"]))
+def sv_job_replications(n_seeds: int, seeds_per_job: int) -> list[range]:
+    """The replications each SV job of one (scheme, setting) runs: ``0..n_seeds-1`` in runs
+    of ``seeds_per_job`` (params.yaml ``execution``), the last one shorter.
+
+    Job size only: every replication has its own output files, so another split names the
+    same files and reruns nothing.
+    """
+    return [range(start, min(start + seeds_per_job, n_seeds))
+            for start in range(0, n_seeds, seeds_per_job)]

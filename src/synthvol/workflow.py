@@ -42,6 +42,13 @@ class Derived:
         self.keys = (keys,) if isinstance(keys, str) else tuple(keys)
 
 
+def from_outputs(value: Any) -> Callable[[Any, Any], Any]:
+    """A params value the job's outputs determine (the SV job's replications: one output
+    file each), given as a function of the outputs: Snakemake leaves such values out of the
+    params whose change reruns a job, so changing only which job holds them reruns nothing."""
+    return lambda wildcards, output: value
+
+
 class ParamReader:
     """``reads(**declared)``: a rule's params from the config, plus the keys it reads.
 

@@ -12,9 +12,11 @@
 #
 # Environment: VENV (default .venv); SLURM_PARTITION (default: the cluster's default
 # partition); STUDY, the config files of both runs (default "config/quick.yaml
-# tests/slurm/ci.yaml", the quick study with one SV setting and two generators: 41 jobs;
-# STUDY=config/quick.yaml runs the whole quick study, 66 jobs); KEEP=1 keeps the scratch
-# directory (both runs, their logs, the daemons' logs).
+# tests/slurm/ci.yaml", the quick study with one SV setting and two generators: 53 jobs,
+# submitted as 18 SLURM jobs; STUDY=config/quick.yaml runs the whole quick study, 85 jobs);
+# MAX_SLURM_JOBS (default 20) fails the check when more jobs are submitted (set it higher
+# with a bigger STUDY); KEEP=1 keeps the scratch directory (both runs, their logs, the
+# daemons' logs).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 venv=$(cd "$repo" && realpath -m "${VENV:-.venv}")
@@ -61,6 +63,11 @@ start=$(date +%s)
     --configfile "${study[@]}" > "$work/slurm.log" 2>&1) \
     || { tail -n 60 "$work/slurm.log"; exit 1; }
 slurm_s=$(( $(date +%s) - start ))
+local_jobs=$(grep -o "[0-9]* of [0-9]* steps (100%) done" "$work/local.log" | tail -n 1 \
+    | cut -d' ' -f1 || true)
 jobs=$(grep -c "has been submitted with SLURM jobid" "$work/slurm.log" || true)
-echo "study: ${study[*]}; local run ${local_s}s; SLURM run ${slurm_s}s, ${jobs} SLURM jobs"
+echo "study: ${study[*]}; local run ${local_s}s (${local_jobs} steps, rule all included);" \
+    "SLURM run ${slurm_s}s, ${jobs} SLURM jobs (grouped; report, figure and section rules" \
+    "on the submitting host)"
+(( jobs <= ${MAX_SLURM_JOBS:-20} )) || { echo "more than ${MAX_SLURM_JOBS:-20} SLURM jobs"; exit 1; }
 python tests/slurm/compare_runs.py "$work/local" "$work/slurm"

@@ -35,7 +35,7 @@ def synthetic_market(n=400):
 
 def small_sv_params():
     sv = load_params(REPO / "params.yaml")["sv"]
-    sv.update(n_seeds=2, seeds_per_job=1, n_burn=50, n_keep=100, acf_lags=20,
+    sv.update(n_seeds=2, n_burn=50, n_keep=100, acf_lags=20,
               schemes=["I", "IV", "V"])
     sv["truth"].update(tau2=[0.45], n=[60])
     sv["real_data"].update(n_burn=200, n_keep=200)
@@ -72,8 +72,6 @@ def test_design_grid_chunks_and_checks():
     sv = load_params(REPO / "params.yaml")["sv"]
     names = [s.name for s in design.settings(sv)]
     assert len(names) == len(sv["truth"]["phi"]) * len(sv["truth"]["tau2"]) * len(sv["truth"]["n"])
-    covered = [r for c in range(design.n_chunks(sv)) for r in design.chunk_replications(sv, c)]
-    assert covered == list(range(sv["n_seeds"]))
     assert design.starting_points(sv).shape == (sv["n_chains"], 3)
     with pytest.raises(ConfigError, match="sv.acf_lags"):
         design.check_design({**sv, "acf_lags": sv["n_keep"]})
@@ -95,7 +93,7 @@ def test_quick_study_runs_end_to_end_in_the_dag(tmp_path, monkeypatch):
     garch.to_parquet(garch_dir / "conditional_volatility.parquet")
     target = "results/report/sections/30_sv.json"
     cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "quick.yaml",
-           "--rerun-triggers", "mtime", "--allowed-rules", "sv_chunk", "sv_aggregate",
+           "--rerun-triggers", "mtime", "--allowed-rules", "sv_chunk_0", "sv_aggregate",
            "sv_real_data", "sv_mixture_error", "sv_report", "--", target]
     done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -115,3 +113,37 @@ def test_quick_study_runs_end_to_end_in_the_dag(tmp_path, monkeypatch):
     assert np.all(mixture["mc_error"] > 0)
     for name in ("fig1_acf.png", "fig2_densities.png", "real_volatility.png"):
         assert (tmp_path / "results" / "sv" / "figures" / name).stat().st_size > 10_000
+
+
+def _sv_run(folder: Path, seeds_per_job: int, *extra: str) -> subprocess.CompletedProcess:
+    """The SV study's jobs and aggregation in ``folder`` with this job size."""
+    folder.mkdir(exist_ok=True)
+    shutil.copy(REPO / "params.yaml", folder / "params.yaml")
+    sv = {**small_sv_params(), "n_seeds": 3}
+    (folder / "small.yaml").write_text(yaml.safe_dump(
+        {"sv": sv, "execution": {"sv_seeds_per_job": seeds_per_job}}))
+    (folder / "Snakefile").write_text(f'include: "{REPO / "Snakefile"}"\n')
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", "--configfile", "small.yaml",
+           *extra, "--", "results/sv/summary.parquet"]
+    return subprocess.run(cmd, cwd=folder, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.slow
+def test_job_size_reruns_nothing_and_changes_no_table(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    for folder, per_job in ((one, 1), (two, 2)):
+        done = _sv_run(folder, per_job)
+        assert done.returncode == 0, done.stderr[-3000:]
+    # Three jobs per (scheme, setting) in one, two in the other; the same replication files.
+    assert len(list((one / "logs/benchmarks/sv").glob("chunk_*_2.tsv"))) == 3
+    assert not list((two / "logs/benchmarks/sv").glob("chunk_*_2.tsv"))
+    dry = _sv_run(one, 2, "--dry-run")
+    assert dry.returncode == 0, dry.stderr[-3000:]
+    assert "Nothing to be done" in dry.stdout + dry.stderr
+    timing = ["seconds", "draws_per_second"]
+    summaries = [pd.read_parquet(f / "results/sv/summary.parquet").drop(columns=timing)
+                 for f in (one, two)]
+    pd.testing.assert_frame_equal(*summaries)
+    for table in ("table2", "table3", "table4"):
+        pd.testing.assert_frame_equal(*[pd.read_csv(f / f"results/sv/tables/{table}.csv")
+                                        for f in (one, two)])

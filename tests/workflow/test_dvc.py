@@ -104,8 +104,8 @@ def test_check_names_an_output_and_a_script_that_no_stage_holds(tmp_path: Path) 
 
 
 def test_changed_package_folder_forces_its_own_part_only() -> None:
-    evaluation = ["benchmark_stocks", "compare_sources", "copy_floor", "evaluation_report_section",
-                  "score_source"]
+    evaluation = ["benchmark_stocks", "calibration", "compare_sources", "copy_floor",
+                  "evaluation_report_section", "score_source"]
     assert dvcparts.forced_rules("synthetic", ["src/synthvol/evaluation"]) == evaluation
     assert "train_generator" in dvcparts.forced_rules("synthetic", ["src/synthvol/generators"])
     assert dvcparts.forced_rules("report", ["src/synthvol/metrics.py"]) == [

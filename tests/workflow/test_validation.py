@@ -54,7 +54,6 @@ def test_mistyped_keys_and_names_are_rejected(params: dict, key: str, value: obj
 @pytest.mark.parametrize("edits,named", [
     ({"evaluation.acf_lags": 60}, "evaluation.acf_lags"),          # window_length is 60
     ({"data.start": "2015-01-01", "data.end": "2010-01-01"}, "data.start"),
-    ({"sv.seeds_per_job": 51}, "sv.seeds_per_job"),                # n_seeds is 50
 ])
 def test_cross_field_constraints(params: dict, edits: dict, named: str) -> None:
     bad = params

@@ -27,10 +27,11 @@ rule fit_ar:
         "logs/benchmarks/baselines/fit_ar.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "baselines"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        **grow("fit_ar"),
     script:
         "../scripts/fit_baseline.py"
 
@@ -52,10 +53,11 @@ rule fit_garch:
         "logs/benchmarks/baselines/fit_garch.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "baselines"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        **grow("fit_garch"),
     script:
         "../scripts/fit_baseline.py"
 
@@ -76,10 +78,11 @@ rule fit_fbm:
         "logs/benchmarks/baselines/fit_fbm.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "baselines"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        **grow("fit_fbm"),
     script:
         "../scripts/fit_baseline.py"
 
@@ -111,7 +114,6 @@ rule baselines_report_section:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        **grow("baselines_report_section"),
     script:
         "../scripts/baselines_report_section.py"

@@ -26,8 +26,7 @@ rule prepare_data:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        **grow("prepare_data"),
     script:
         "../scripts/prepare_data.py"
 
@@ -54,7 +53,6 @@ rule data_report_section:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **grow("data_report_section"),
     script:
         "../scripts/data_report_section.py"

@@ -64,10 +64,11 @@ rule copy_floor:
         "logs/benchmarks/evaluation/copy_floor_{generator}.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "samples"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        **grow("copy_floor"),
     script:
         "../scripts/evaluation_copy_floor.py"
 
@@ -89,10 +90,11 @@ rule score_source:
         "logs/benchmarks/evaluation/score_source_{source}.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "scores"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=30,
+        **grow("score_source"),
     script:
         "../scripts/evaluation_score_source.py"
 
@@ -109,10 +111,11 @@ rule calibration:
         "logs/benchmarks/evaluation/calibration.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "scores"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=30,
+        **grow("calibration"),
     script:
         "../scripts/evaluation_calibration.py"
 
@@ -154,8 +157,7 @@ rule compare_sources:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=20,
+        **grow("compare_sources"),
     script:
         "../scripts/evaluation_compare_sources.py"
 
@@ -184,8 +186,7 @@ rule evaluation_report_section:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **grow("evaluation_report_section"),
     script:
         "../scripts/evaluation_report_section.py"
 
@@ -206,7 +207,6 @@ rule benchmark_stocks:
         "../envs/synthvol.yaml"
     threads: 2
     resources:
-        mem_mb=8000,
-        runtime=480,
+        **grow("benchmark_stocks"),
     script:
         "../scripts/evaluation_benchmark_stocks.py"

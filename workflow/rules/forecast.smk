@@ -24,10 +24,11 @@ rule forecast_models:
         "logs/benchmarks/forecast/forecast_models.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "forecast"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=10,
+        **grow("forecast_models"),
     script:
         "../scripts/forecast_models.py"
 
@@ -46,10 +47,11 @@ rule forecast_rolling:
         "logs/benchmarks/forecast/forecast_rolling.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "forecast"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=20,
+        **grow("forecast_rolling"),
     script:
         "../scripts/forecast_rolling.py"
 
@@ -72,8 +74,7 @@ rule forecast_accuracy:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=5,
+        **grow("forecast_accuracy"),
     script:
         "../scripts/forecast_accuracy.py"
 
@@ -91,8 +92,7 @@ rule forecast_kstar:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=5,
+        **grow("forecast_kstar"),
     script:
         "../scripts/forecast_kstar.py"
 
@@ -117,8 +117,7 @@ rule forecast_figures:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **grow("forecast_figures"),
     script:
         "../scripts/forecast_figures.py"
 
@@ -138,8 +137,7 @@ rule forecast_rolling_figure:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **grow("forecast_rolling_figure"),
     script:
         "../scripts/forecast_rolling_figure.py"
 
@@ -168,7 +166,6 @@ rule forecast_report:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **grow("forecast_report"),
     script:
         "../scripts/forecast_report.py"

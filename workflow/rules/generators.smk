@@ -38,8 +38,7 @@ rule train_generator:
         "../envs/synthvol.yaml"
     threads: config["generators"]["threads"]
     resources:
-        mem_mb=4000,
-        runtime=60,
+        **grow("train_generator"),
     script:
         "../scripts/generators_train.py"
 
@@ -65,10 +64,11 @@ rule sample_generator:
         "logs/benchmarks/generators/sample_{generator}_t{training}.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "samples"
     threads: config["generators"]["threads"]
     resources:
-        mem_mb=4000,
-        runtime=30,
+        **grow("sample_generator"),
     script:
         "../scripts/generators_sample.py"
 
@@ -93,9 +93,10 @@ rule sample_generator_long:
         "logs/benchmarks/generators/sample_long_{generator}.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "samples"
     threads: config["generators"]["threads"]
     resources:
-        mem_mb=4000,
-        runtime=60,
+        **grow("sample_generator_long"),
     script:
         "../scripts/generators_sample.py"

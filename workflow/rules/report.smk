@@ -27,7 +27,6 @@ rule report:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **grow("report"),
     script:
         "../scripts/build_report.py"

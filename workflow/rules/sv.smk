@@ -1,5 +1,5 @@
 # Stochastic volatility: He & Wang's (2015) MCMC efficiency study (schemes I-IV) plus
-# Omori mixture + ASIS (V); one job per (scheme, setting, chunk of seeds), then tables,
+# Omori mixture + ASIS (V); jobs of (scheme, setting, some replications), then tables,
 # figures, a real-data fit against GARCH(1,1), and the report section.
 
 SV_DIR = f"{RESULTS}/sv"
@@ -21,43 +21,50 @@ SV_SECTION = "results/report/sections/30_sv.json"
 REPORT_SECTIONS.append(SV_SECTION)
 
 
-SV_CHUNKS = expand(
-    f"{SV_DIR}/chunks/{{scheme}}/{{setting}}/chunk{{chunk}}",
-    scheme=config["sv"]["schemes"],
-    setting=SV_SETTINGS,
-    chunk=range(registry.sv_n_chunks(config["sv"])),
-)
+# Each replication has its own output files; execution.sv_seeds_per_job only says how many
+# one job runs (one rule per job position, sv_chunk_0, sv_chunk_1, ...), so another split
+# names the same files: it reruns nothing and changes no table.
+SV_REPLICATION = f"{SV_DIR}/replications/{{scheme}}/{{setting}}/rep{{rep}}"
+SV_REPLICATIONS = expand(SV_REPLICATION, scheme=config["sv"]["schemes"], setting=SV_SETTINGS,
+                         rep=range(config["sv"]["n_seeds"]))
+SV_JOBS = registry.sv_job_replications(config["sv"]["n_seeds"],
+                                       config["execution"]["sv_seeds_per_job"])
 
 
-rule sv_chunk:
-    output:
-        summary=f"{SV_DIR}/chunks/{{scheme}}/{{setting}}/chunk{{chunk}}.parquet",
-        arrays=f"{SV_DIR}/chunks/{{scheme}}/{{setting}}/chunk{{chunk}}.npz",
-    params:
-        **reads(sv=derived(lambda sv, w: registry.sv_with_setting(sv, w.setting, config["sv"]),
-                           SV_CHUNK_KEYS), seed="seed"),
-    wildcard_constraints:
-        scheme=registry.wildcard_pattern(list(registry.SV_SCHEMES)),
-        setting=registry.wildcard_pattern(SV_SETTINGS),
-        chunk=r"\d+",
-    log:
-        "logs/sv/chunk_{scheme}_{setting}_{chunk}.log",
-    benchmark:
-        "logs/benchmarks/sv/chunk_{scheme}_{setting}_{chunk}.tsv"
-    conda:
-        "../envs/synthvol.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=30,
-    script:
-        "../scripts/sv_chunk.py"
+for chunk, replications in enumerate(SV_JOBS):
+
+    rule:
+        name:
+            f"sv_chunk_{chunk}"
+        output:
+            summaries=[SV_REPLICATION.replace("{rep}", f"{r}.parquet") for r in replications],
+            arrays=[SV_REPLICATION.replace("{rep}", f"{r}.npz") for r in replications],
+        params:
+            replications=from_outputs(list(replications)),
+            **reads(sv=derived(lambda sv, w: registry.sv_with_setting(sv, w.setting, config["sv"]),
+                               SV_CHUNK_KEYS), seed="seed"),
+        wildcard_constraints:
+            scheme=registry.wildcard_pattern(list(registry.SV_SCHEMES)),
+            setting=registry.wildcard_pattern(SV_SETTINGS),
+        log:
+            f"logs/sv/chunk_{{scheme}}_{{setting}}_{chunk}.log",
+        benchmark:
+            f"logs/benchmarks/sv/chunk_{{scheme}}_{{setting}}_{chunk}.tsv"
+        conda:
+            "../envs/synthvol.yaml"
+        group:
+            "sv"
+        threads: 1
+        resources:
+            **grow("sv_chunk"),
+        script:
+            "../scripts/sv_chunk.py"
 
 
 rule sv_aggregate:
     input:
-        summaries=[f"{c}.parquet" for c in SV_CHUNKS],
-        arrays=[f"{c}.npz" for c in SV_CHUNKS],
+        summaries=[f"{r}.parquet" for r in SV_REPLICATIONS],
+        arrays=[f"{r}.npz" for r in SV_REPLICATIONS],
     output:
         summary=f"{SV_DIR}/summary.parquet",
         **{t: f"{SV_DIR}/tables/{t}.csv" for t in SV_TABLES},
@@ -74,8 +81,7 @@ rule sv_aggregate:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        **grow("sv_aggregate"),
     script:
         "../scripts/sv_aggregate.py"
 
@@ -98,8 +104,7 @@ rule sv_real_data:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=20,
+        **grow("sv_real_data"),
     script:
         "../scripts/sv_real_data.py"
 
@@ -115,10 +120,11 @@ rule sv_mixture_error:
         "logs/benchmarks/sv/mixture_error.tsv"
     conda:
         "../envs/synthvol.yaml"
+    group:
+        "sv"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=20,
+        **grow("sv_mixture_error"),
     script:
         "../scripts/sv_mixture_error.py"
 
@@ -144,7 +150,6 @@ rule sv_report:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **grow("sv_report"),
     script:
         "../scripts/sv_report.py"

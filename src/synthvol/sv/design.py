@@ -15,7 +15,6 @@ import numpy as np
 
 from synthvol import registry
 from synthvol.errors import ConfigError
-from synthvol.registry import sv_n_chunks as n_chunks
 from synthvol.seeds import derive_seed, rng
 from synthvol.sv.model import Priors, StochvolPriors, Tuning, priors_from_params, simulate_sv
 
@@ -71,14 +70,6 @@ def setting_by_name(sv: Mapping[str, Any], name: str) -> Setting:
     raise ConfigError(f"sv.truth: no setting named {name!r}")
 
 
-def chunk_replications(sv: Mapping[str, Any], chunk: int) -> range:
-    """The replications (seed indices) of job ``chunk``."""
-    size = int(sv["seeds_per_job"])
-    if not 0 <= chunk < n_chunks(sv):
-        raise ConfigError(f"sv.seeds_per_job: chunk {chunk} out of range 0..{n_chunks(sv) - 1}")
-    return range(chunk * size, min((chunk + 1) * size, int(sv["n_seeds"])))
-
-
 def starting_points(sv: Mapping[str, Any]) -> np.ndarray:
     """(chains, 3) dispersed starting (mu, phi, tau2), cycling through ``sv.init`` lists."""
     init = sv["init"]
@@ -115,19 +106,3 @@ def simulate_replication(seed: int, setting: Setting, replication: int
 
 def chain_seed(seed: int, scheme: str, setting: Setting, replication: int) -> int:
     return derive_seed(seed, "sv", scheme, setting.name, replication)
-
-
-def chunk_targets(sv: Mapping[str, Any], scheme: str, setting: str,
-                  root: str = "results/sv/chunks") -> list[str]:
-    """The Snakemake outputs of every chunk of one (scheme, setting): DVC runs them as one stage."""
-    setting_by_name(sv, setting)
-    return [f"{root}/{scheme}/{setting}/chunk{k}.{ext}"
-            for k in range(n_chunks(sv)) for ext in ("parquet", "npz")]
-
-
-if __name__ == "__main__":
-    import sys
-
-    from synthvol.config import load_params
-
-    print(" ".join(chunk_targets(load_params("params.yaml")["sv"], *sys.argv[1:3])))

@@ -53,46 +53,46 @@ def summarise_draws(draws: np.ndarray, truth: float) -> dict[str, float]:
             "rhat": rhat.rhat, "between": rhat.between, "within": rhat.within}
 
 
-def run_chunk(sv: Mapping[str, Any], seed: int, scheme: str, setting_name: str, chunk: int,
-              summary_path: str, arrays_path: str) -> None:
-    """Run one scheme on the replications of one chunk and write per-seed summaries
-    (parquet) and the figures' arrays (npz: ACF of h_T per replication; pooled draws of
-    the representative replication when it falls in this chunk)."""
+def run_chunk(sv: Mapping[str, Any], seed: int, scheme: str, setting_name: str,
+              replications: Sequence[int], summary_paths: Sequence[str],
+              arrays_paths: Sequence[str]) -> None:
+    """Run one scheme on some replications of one setting, writing each replication's own
+    summary (parquet) and figure arrays (npz: ACF of h_T; the pooled draws when it is the
+    representative replication), so the outputs do not depend on how replications are
+    split into jobs."""
     design.check_design(sv)
     setting = design.setting_by_name(sv, setting_name)
-    reps = design.chunk_replications(sv, chunk)
     inits = design.starting_points(sv)
     state = design.tracked_state(sv, setting)
     max_lag = int(sv["acf_lags"])
-    rows: list[dict[str, Any]] = []
-    acfs = np.empty((len(reps), max_lag + 1))
-    kde_draws = np.empty((0, len(TABLE_PARAMETERS)))
     logger.info("compiling numba kernels... (first call; cached afterwards)")
     warm_up()
-    progress = Progress(f"sv {scheme} {setting.name} chunk {chunk}", len(reps), every=1,
-                        logger=logger)
-    for i, rep in enumerate(reps):
+    progress = Progress(f"sv {scheme} {setting.name} replications {replications[0]}-"
+                        f"{replications[-1]}", len(replications), every=1, logger=logger)
+    for i, (rep, summary_path, arrays_path) in enumerate(
+            zip(replications, summary_paths, arrays_paths, strict=True)):
         y, h = design.simulate_replication(seed, setting, rep)
         result = run_sampler(y, scheme, design.priors(sv), inits, int(sv["n_burn"]),
                              int(sv["n_keep"]), design.chain_seed(seed, scheme, setting, rep),
                              state_index=[state], **design.sampler_options(sv))
         quantities = {**result.params, "h_T": result.states[:, :, 0]}
         truths = {"mu": setting.mu, "phi": setting.phi, "tau2": setting.tau2, "h_T": h[state]}
-        for name, draws in quantities.items():
-            rows.append({"scheme": scheme, "setting": setting.name, "n": setting.n,
-                         "phi_true": setting.phi, "tau2_true": setting.tau2,
-                         "replication": rep, "parameter": name, "state_index": state,
-                         **summarise_draws(draws, truths[name]),
-                         "seconds": result.seconds, "draws_per_second": result.draws_per_second,
-                         "acceptance": float(result.acceptance.mean()),
-                         "rw_step": float(result.steps.mean())})
-        acfs[i] = autocorrelation(quantities["h_T"], max_lag)
-        if rep == int(sv["kde_replication"]):
-            kde_draws = np.column_stack([quantities[p].ravel() for p in TABLE_PARAMETERS])
+        rows = [{"scheme": scheme, "setting": setting.name, "n": setting.n,
+                 "phi_true": setting.phi, "tau2_true": setting.tau2,
+                 "replication": rep, "parameter": name, "state_index": state,
+                 **summarise_draws(draws, truths[name]),
+                 "seconds": result.seconds, "draws_per_second": result.draws_per_second,
+                 "acceptance": float(result.acceptance.mean()),
+                 "rw_step": float(result.steps.mean())}
+                for name, draws in quantities.items()]
+        kde_draws = (np.column_stack([quantities[p].ravel() for p in TABLE_PARAMETERS])
+                     if rep == int(sv["kde_replication"])
+                     else np.empty((0, len(TABLE_PARAMETERS))))
+        write_parquet(pd.DataFrame(rows), summary_path)
+        write_npz(arrays_path, replications=np.array([rep]),
+                  acf=autocorrelation(quantities["h_T"], max_lag)[None, :], kde_draws=kde_draws)
         progress.update(i + 1, seconds=result.seconds,
                         if_h=rows[-1]["inefficiency"], rhat_tau2=rows[-2]["rhat"])
-    write_parquet(pd.DataFrame(rows), summary_path)
-    write_npz(arrays_path, replications=np.array(list(reps)), acf=acfs, kde_draws=kde_draws)
 
 
 # --------------------------------------------------------------------------- aggregation
@@ -293,7 +293,7 @@ def figure_densities(draws: Mapping[tuple[str, str], np.ndarray],
 
 def aggregate_study(sv: Mapping[str, Any], summary_paths: Sequence[str],
                     arrays_paths: Sequence[str], outputs: Mapping[str, str]) -> None:
-    """Combine the chunk outputs into the summary, Tables 1-4 and Figures 1-2.
+    """Combine the replications' outputs into the summary, Tables 1-4 and Figures 1-2.
 
     ``outputs`` keys: summary, table1..table4 (CSV) with table1_md..table4_md, fig1, fig2.
     """
@@ -342,4 +342,4 @@ def aggregate_study(sv: Mapping[str, Any], summary_paths: Sequence[str],
     empty = np.empty((0, len(TABLE_PARAMETERS)))
     all_draws = {(s, n): draws.get((s, n), empty) for s in schemes for n in setting_names}
     write_figure(figure_densities(all_draws, truths, settings, schemes), outputs["fig2"])
-    logger.info("aggregated %d chunk files, %d rows", len(summary_paths), len(summary))
+    logger.info("aggregated %d replication files, %d rows", len(summary_paths), len(summary))
