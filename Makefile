@@ -43,8 +43,9 @@ dvc: setup                         ## the study through DVC: reruns what params.
 dvc-check:                         ## fail when a rule's outputs or code belong to no dvc.yaml stage
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m synthvol.dvcparts check
 
-docs: setup                        ## docs/results.md: the results tables rendered from results/
+docs: setup                        ## docs/results.md and the README's findings, from results/
 	$(PY) -m synthvol.resultsdoc results docs/results.md
+	$(PY) -m synthvol.report.readme results/report.json README.md
 
 dag: setup                         ## DAG picture for docs/running.md (needs graphviz's dot)
 	$(VENV)/bin/snakemake --rulegraph > docs/rulegraph.dot

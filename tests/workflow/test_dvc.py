@@ -148,7 +148,7 @@ def _set(key: str, value: object) -> Callable[[dict], None]:
 EDITS = {
     "baselines.ar.order": (_set("baselines.ar.order", 3), {"synthetic"}),
     "drop a generator": (_set("generators.enabled", lambda g: g[:-1]), {"synthetic"}),
-    "evaluation scores": (_set("evaluation.scores.n_runs", 3), {"synthetic"}),
+    "evaluation headline": (_set("evaluation.headline.n_bootstrap", 150), {"synthetic"}),
     "add an SV setting": (_set("sv.truth.n", lambda n: [*n, 1000]), {"sv"}),
     "sv.n_seeds": (_set("sv.n_seeds", 10), {"sv"}),
     "forecast models": (_set("forecast.models", ["linear", "exponential"]), {"forecast"}),

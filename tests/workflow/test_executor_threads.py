@@ -37,7 +37,8 @@ def _train(tmp: Path, windows: Path, job_threads: int) -> tuple[bytes, dict]:
                             {"device": "cpu", "models": {"cvae": {"epochs": 3, "hidden_dim": 32}}})
     smk = SimpleNamespace(
         rule="train_generator", threads=job_threads, log=[str(out / "train.log")],
-        wildcards=SimpleNamespace(generator="cvae"), input=_Named(windows=str(windows)),
+        wildcards=SimpleNamespace(generator="cvae", training="0"),
+        input=_Named(windows=str(windows)),
         output=_Named(model=str(out / "model.pt"), train=str(out / "train.json")),
         params=SimpleNamespace(generators=generators, seed=7, torch_threads=1))
     runpy.run_path(str(SCRIPT), init_globals={"snakemake": smk})
