@@ -30,8 +30,9 @@ test: setup                        ## the test suite
 test-slurm: setup                  ## quick study on a one-node SLURM cluster vs locally (root; docs/cluster.md)
 	VENV=$(VENV) tests/slurm/run.sh
 
-lint: setup                        ## ruff first (seconds), then Snakemake's workflow lint
+lint: setup                        ## ruff and snakefmt first (seconds), then Snakemake's workflow lint
 	$(VENV)/bin/ruff check src tests benchmarks workflow/scripts
+	$(VENV)/bin/snakefmt --line-length 100 --check Snakefile workflow/rules
 	$(VENV)/bin/snakemake --lint
 
 fmt: setup                         ## snakefmt (line length 100) over the Snakefile and rule files

@@ -52,7 +52,7 @@ include: "workflow/rules/report.smk"
 # A folder the study writes that the system refuses (read-only, no permission): one line
 # now, not Snakemake's traceback when it prepares the first job there.
 try:
-    check_writable([".snakemake"], depth=1)      # not its conda environments
+    check_writable([".snakemake"], depth=1)  # not its conda environments
     check_writable(["logs", PREPARED, RESULTS])
 except OutputError as exc:
     print(f"error: {exc}", file=sys.stderr)
@@ -85,4 +85,3 @@ rule metrics:
         **grow("metrics"),
     script:
         "workflow/scripts/write_metrics.py"
-

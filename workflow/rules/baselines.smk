@@ -18,20 +18,20 @@ rule fit_ar:
         fit="results/baselines/ar/fit.json",
         forecast="results/baselines/ar/forecast.parquet",
         samples="results/baselines/ar/samples.parquet",
-    params:
-        model="ar",
-        **reads(baselines=[*BASELINE_SHARED_KEYS, "baselines.ar"], seed="seed"),
     log:
         "logs/baselines/fit_ar.log",
     benchmark:
         "logs/benchmarks/baselines/fit_ar.tsv"
-    conda:
-        "../envs/synthvol.yaml"
     group:
         "baselines"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         **grow("fit_ar"),
+    params:
+        **reads(baselines=[*BASELINE_SHARED_KEYS, "baselines.ar"], seed="seed"),
+        model="ar",
     script:
         "../scripts/fit_baseline.py"
 
@@ -44,20 +44,20 @@ rule fit_garch:
         forecast="results/baselines/garch/forecast.parquet",
         samples="results/baselines/garch/samples.parquet",
         conditional_volatility="results/baselines/garch/conditional_volatility.parquet",
-    params:
-        model="garch",
-        **reads(baselines=[*BASELINE_SHARED_KEYS, "baselines.garch"], seed="seed"),
     log:
         "logs/baselines/fit_garch.log",
     benchmark:
         "logs/benchmarks/baselines/fit_garch.tsv"
-    conda:
-        "../envs/synthvol.yaml"
     group:
         "baselines"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         **grow("fit_garch"),
+    params:
+        **reads(baselines=[*BASELINE_SHARED_KEYS, "baselines.garch"], seed="seed"),
+        model="garch",
     script:
         "../scripts/fit_baseline.py"
 
@@ -69,20 +69,20 @@ rule fit_fbm:
         fit="results/baselines/fbm/fit.json",
         forecast="results/baselines/fbm/forecast.parquet",
         samples="results/baselines/fbm/samples.parquet",
-    params:
-        model="fbm",
-        **reads(baselines=[*BASELINE_SHARED_KEYS, "baselines.fbm"], seed="seed"),
     log:
         "logs/baselines/fit_fbm.log",
     benchmark:
         "logs/benchmarks/baselines/fit_fbm.tsv"
-    conda:
-        "../envs/synthvol.yaml"
     group:
         "baselines"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         **grow("fit_fbm"),
+    params:
+        **reads(baselines=[*BASELINE_SHARED_KEYS, "baselines.fbm"], seed="seed"),
+        model="fbm",
     script:
         "../scripts/fit_baseline.py"
 
@@ -104,8 +104,6 @@ rule baselines_report_section:
         forecasts="results/baselines/figures/forecasts.png",
         paths="results/baselines/figures/sample_paths.png",
         volatility="results/baselines/figures/garch_volatility.png",
-    params:
-        names=BASELINES,
     log:
         "logs/baselines/report_section.log",
     benchmark:
@@ -115,5 +113,7 @@ rule baselines_report_section:
     threads: 1
     resources:
         **grow("baselines_report_section"),
+    params:
+        names=BASELINES,
     script:
         "../scripts/baselines_report_section.py"

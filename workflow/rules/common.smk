@@ -45,8 +45,9 @@ RESULTS = "results"
 
 reads = ParamReader(config)
 # What every baseline rule reads besides its own model's section.
-BASELINE_SHARED_KEYS = [f"baselines.{k}" for k in ("n_paths", "horizon", "path_length",
-                                                  "interval_level")]
+BASELINE_SHARED_KEYS = [
+    f"baselines.{k}" for k in ("n_paths", "horizon", "path_length", "interval_level")
+]
 
 # ---- Execution: nothing below changes an output (docs/cluster.md) -------------------------
 # Jobs import the package from the source folder the workflow imported it from, so the conda

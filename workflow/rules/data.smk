@@ -16,8 +16,6 @@ rule prepare_data:
         heldout_windows=f"{PREPARED}/heldout_windows.parquet",
         scaler=f"{PREPARED}/scaler.json",
         summary=f"{PREPARED}/summary.json",
-    params:
-        **reads(data="data", seed="seed"),
     log:
         "logs/data/prepare_data.log",
     benchmark:
@@ -27,6 +25,8 @@ rule prepare_data:
     threads: 1
     resources:
         **grow("prepare_data"),
+    params:
+        **reads(data="data", seed="seed"),
     script:
         "../scripts/prepare_data.py"
 

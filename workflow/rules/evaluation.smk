@@ -9,8 +9,11 @@ EVAL_FIGURES = ["acf_returns", "acf_abs_returns", "pacf_returns", "sample_paths"
 # The comparison's parameters; the sections of the Stocks benchmark, the headline test and
 # the calibration are left out (their own rules read them), so that changing them does not
 # rerun the moments and figures.
-EVAL_KEYS = [f"evaluation.{k}" for k in config["evaluation"]
-             if k not in ("stocks", "headline", "calibration")]
+EVAL_KEYS = [
+    f"evaluation.{k}"
+    for k in config["evaluation"]
+    if k not in ("stocks", "headline", "calibration")
+]
 
 REPORT_SECTIONS.append(EVAL_SECTION)
 
@@ -19,8 +22,9 @@ REPORT_SECTIONS.append(EVAL_SECTION)
 # source: the training windows, each training of each generator (key <generator>-t<k>), the
 # copy floors, the baselines.
 EVAL_GENERATORS = list(config["generators"]["enabled"])
-EVAL_TRAINED = {f"{g}-t{k}": f"{RESULTS}/generators/{g}/t{k}"
-                for g in EVAL_GENERATORS for k in TRAININGS}
+EVAL_TRAINED = {
+    f"{g}-t{k}": f"{RESULTS}/generators/{g}/t{k}" for g in EVAL_GENERATORS for k in TRAININGS
+}
 EVAL_COPIES = {g: f"copy_train_{g}" for g in EVAL_GENERATORS}
 EVAL_SOURCES = ["real_train", *EVAL_TRAINED, *EVAL_COPIES.values(), *EVAL_BASELINES]
 EVAL_COPY_DIR = f"{RESULTS}/evaluation/copy_train"
@@ -40,35 +44,32 @@ EVAL_REAL = {
 }
 
 
-def _trainings_of(pattern):
-    """Input function: ``pattern`` (with {generator} and {training}) for every training of
-    the job's generator."""
-    return lambda wildcards: expand(pattern, generator=wildcards.generator, training=TRAININGS)
-
-
 rule copy_floor:
     input:
         **EVAL_REAL,
-        samples=_trainings_of(f"{GEN_DIR}/samples.parquet"),
+        # the samples of every training of the job's generator
+        samples=lambda wildcards: expand(
+            f"{GEN_DIR}/samples.parquet", generator=wildcards.generator, training=TRAININGS
+        ),
         summary=f"{PREPARED}/summary.json",
     output:
         samples=f"{EVAL_COPY_DIR}/{{generator}}/samples.parquet",
         info=f"{EVAL_COPY_DIR}/{{generator}}/copy.json",
-    wildcard_constraints:
-        generator=registry.wildcard_pattern(EVAL_GENERATORS),
-    params:
-        **reads(window_length="data.window_length", seed="seed"),
     log:
         "logs/evaluation/copy_floor_{generator}.log",
     benchmark:
         "logs/benchmarks/evaluation/copy_floor_{generator}.tsv"
-    conda:
-        "../envs/synthvol.yaml"
+    wildcard_constraints:
+        generator=registry.wildcard_pattern(EVAL_GENERATORS),
     group:
         "samples"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         **grow("copy_floor"),
+    params:
+        **reads(window_length="data.window_length", seed="seed"),
     script:
         "../scripts/evaluation_copy_floor.py"
 
@@ -79,22 +80,26 @@ rule score_source:
         **EVAL_REAL,
     output:
         f"{RESULTS}/evaluation/scores/{{source}}.json",
-    wildcard_constraints:
-        source=registry.wildcard_pattern(EVAL_SOURCES),
-    params:
-        **reads(headline="evaluation.headline", window_length="data.window_length",
-                seed="seed", threads="evaluation.threads"),
     log:
         "logs/evaluation/score_source_{source}.log",
     benchmark:
         "logs/benchmarks/evaluation/score_source_{source}.tsv"
-    conda:
-        "../envs/synthvol.yaml"
+    wildcard_constraints:
+        source=registry.wildcard_pattern(EVAL_SOURCES),
     group:
         "scores"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         **grow("score_source"),
+    params:
+        **reads(
+            headline="evaluation.headline",
+            window_length="data.window_length",
+            seed="seed",
+            threads="evaluation.threads",
+        ),
     script:
         "../scripts/evaluation_score_source.py"
 
@@ -102,20 +107,25 @@ rule score_source:
 rule calibration:
     output:
         f"{RESULTS}/evaluation/calibration.csv",
-    params:
-        **reads(calibration="evaluation.calibration", headline="evaluation.headline",
-                n_samples="generators.n_samples", seed="seed", threads="evaluation.threads"),
     log:
         "logs/evaluation/calibration.log",
     benchmark:
         "logs/benchmarks/evaluation/calibration.tsv"
-    conda:
-        "../envs/synthvol.yaml"
     group:
         "scores"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         **grow("calibration"),
+    params:
+        **reads(
+            calibration="evaluation.calibration",
+            headline="evaluation.headline",
+            n_samples="generators.n_samples",
+            seed="seed",
+            threads="evaluation.threads",
+        ),
     script:
         "../scripts/evaluation_calibration.py"
 
@@ -123,32 +133,30 @@ rule calibration:
 rule compare_sources:
     input:
         **EVAL_REAL,
-        generator_samples=expand(f"{GEN_DIR}/samples.parquet", generator=EVAL_GENERATORS,
-                                 training=TRAININGS),
-        generator_train=expand(f"{GEN_DIR}/train.json", generator=EVAL_GENERATORS,
-                               training=TRAININGS),
-        generator_sample=expand(f"{GEN_DIR}/sample.json", generator=EVAL_GENERATORS,
-                                training=TRAININGS),
+        generator_samples=expand(
+            f"{GEN_DIR}/samples.parquet", generator=EVAL_GENERATORS, training=TRAININGS
+        ),
+        generator_train=expand(
+            f"{GEN_DIR}/train.json", generator=EVAL_GENERATORS, training=TRAININGS
+        ),
+        generator_sample=expand(
+            f"{GEN_DIR}/sample.json", generator=EVAL_GENERATORS, training=TRAININGS
+        ),
         baseline_samples=expand(f"{RESULTS}/baselines/{{b}}/samples.parquet", b=EVAL_BASELINES),
         baseline_fit=expand(f"{RESULTS}/baselines/{{b}}/fit.json", b=EVAL_BASELINES),
         copy_samples=expand(f"{EVAL_COPY_DIR}/{{g}}/samples.parquet", g=EVAL_GENERATORS),
         copy_info=expand(f"{EVAL_COPY_DIR}/{{g}}/copy.json", g=EVAL_GENERATORS),
-        long_samples=expand(f"{RESULTS}/generators/{{g}}/t0/samples_long.parquet",
-                            g=LONG_PATH_GENERATORS),
-        scores=expand(f"{RESULTS}/evaluation/scores/{{source}}.json",
-                      source=EVAL_SOURCES),
+        long_samples=expand(
+            f"{RESULTS}/generators/{{g}}/t0/samples_long.parquet", g=LONG_PATH_GENERATORS
+        ),
+        scores=expand(f"{RESULTS}/evaluation/scores/{{source}}.json", source=EVAL_SOURCES),
     output:
+        **{name: f"{RESULTS}/evaluation/figures/{name}.png" for name in EVAL_FIGURES},
         moments=f"{RESULTS}/evaluation/moments.csv",
         stylized_facts=f"{RESULTS}/evaluation/stylized_facts.csv",
         stylized_facts_long=f"{RESULTS}/evaluation/stylized_facts_long.csv",
         timing=f"{RESULTS}/evaluation/timing.csv",
         scores=f"{RESULTS}/evaluation/scores.csv",
-        **{name: f"{RESULTS}/evaluation/figures/{name}.png" for name in EVAL_FIGURES},
-    params:
-        **reads(evaluation=EVAL_KEYS, window_length="data.window_length",
-                generators="generators.enabled"),
-        baselines=EVAL_BASELINES,
-        long_generators=LONG_PATH_GENERATORS,
     log:
         "logs/evaluation/compare_sources.log",
     benchmark:
@@ -158,26 +166,29 @@ rule compare_sources:
     threads: 1
     resources:
         **grow("compare_sources"),
+    params:
+        **reads(
+            evaluation=EVAL_KEYS,
+            window_length="data.window_length",
+            generators="generators.enabled",
+        ),
+        baselines=EVAL_BASELINES,
+        long_generators=LONG_PATH_GENERATORS,
     script:
         "../scripts/evaluation_compare_sources.py"
 
 
 rule evaluation_report_section:
     input:
+        **{name: rules.compare_sources.output[name] for name in EVAL_FIGURES},
         moments=rules.compare_sources.output.moments,
         stylized_facts=rules.compare_sources.output.stylized_facts,
         stylized_facts_long=rules.compare_sources.output.stylized_facts_long,
         timing=rules.compare_sources.output.timing,
         scores=rules.compare_sources.output.scores,
         calibration=rules.calibration.output[0],
-        **{name: rules.compare_sources.output[name] for name in EVAL_FIGURES},
     output:
         EVAL_SECTION,
-    params:
-        **reads(evaluation=EVAL_KEYS, window_length="data.window_length"),
-        tables=["moments", "stylized_facts", "stylized_facts_long", "timing", "scores",
-                "calibration"],
-        figures=EVAL_FIGURES,
     log:
         "logs/evaluation/evaluation_report_section.log",
     benchmark:
@@ -187,6 +198,17 @@ rule evaluation_report_section:
     threads: 1
     resources:
         **grow("evaluation_report_section"),
+    params:
+        **reads(evaluation=EVAL_KEYS, window_length="data.window_length"),
+        tables=[
+            "moments",
+            "stylized_facts",
+            "stylized_facts_long",
+            "timing",
+            "scores",
+            "calibration",
+        ],
+        figures=EVAL_FIGURES,
     script:
         "../scripts/evaluation_report_section.py"
 
@@ -197,8 +219,6 @@ rule benchmark_stocks:
     output:
         table=f"{RESULTS}/benchmarks/stocks.csv",
         goal=f"{RESULTS}/benchmarks/stocks_goal.csv",
-    params:
-        **reads(stocks="evaluation.stocks", generators="generators", seed="seed"),
     log:
         "logs/evaluation/benchmark_stocks.log",
     benchmark:
@@ -208,5 +228,7 @@ rule benchmark_stocks:
     threads: 2
     resources:
         **grow("benchmark_stocks"),
+    params:
+        **reads(stocks="evaluation.stocks", generators="generators", seed="seed"),
     script:
         "../scripts/evaluation_benchmark_stocks.py"

@@ -16,19 +16,19 @@ rule forecast_models:
         prices=f"{PREPARED}/prices.parquet",
     output:
         **{name: f"{FORECAST}/{name}.csv" for name in FORECAST_TABLES},
-    params:
-        **reads(forecast=FORECAST_MODEL_KEYS),
     log:
         "logs/forecast/forecast_models.log",
     benchmark:
         "logs/benchmarks/forecast/forecast_models.tsv"
-    conda:
-        "../envs/synthvol.yaml"
     group:
         "forecast"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         **grow("forecast_models"),
+    params:
+        **reads(forecast=FORECAST_MODEL_KEYS),
     script:
         "../scripts/forecast_models.py"
 
@@ -39,19 +39,19 @@ rule forecast_rolling:
     output:
         forecasts=f"{FORECAST}/rolling_forecasts.csv",
         accuracy=f"{FORECAST}/rolling_accuracy.csv",
-    params:
-        **reads(forecast=FORECAST_MODEL_KEYS),
     log:
         "logs/forecast/forecast_rolling.log",
     benchmark:
         "logs/benchmarks/forecast/forecast_rolling.tsv"
-    conda:
-        "../envs/synthvol.yaml"
     group:
         "forecast"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         **grow("forecast_rolling"),
+    params:
+        **reads(forecast=FORECAST_MODEL_KEYS),
     script:
         "../scripts/forecast_rolling.py"
 
@@ -64,8 +64,6 @@ rule forecast_accuracy:
         rolling=f"{FORECAST}/rolling_accuracy.csv",
     output:
         f"{FORECAST}/accuracy.csv",
-    params:
-        **reads(coverage_levels="forecast.coverage_levels"),
     log:
         "logs/forecast/forecast_accuracy.log",
     benchmark:
@@ -75,6 +73,8 @@ rule forecast_accuracy:
     threads: 1
     resources:
         **grow("forecast_accuracy"),
+    params:
+        **reads(coverage_levels="forecast.coverage_levels"),
     script:
         "../scripts/forecast_accuracy.py"
 
@@ -82,8 +82,6 @@ rule forecast_accuracy:
 rule forecast_kstar:
     output:
         f"{FORECAST}/kstar_table.csv",
-    params:
-        **reads(kstar="forecast.kstar"),
     log:
         "logs/forecast/forecast_kstar.log",
     benchmark:
@@ -93,6 +91,8 @@ rule forecast_kstar:
     threads: 1
     resources:
         **grow("forecast_kstar"),
+    params:
+        **reads(kstar="forecast.kstar"),
     script:
         "../scripts/forecast_kstar.py"
 
@@ -105,19 +105,19 @@ rule forecast_figures:
     output:
         fit=f"{FORECAST}/figures/fit_{{model}}.png",
         residuals=f"{FORECAST}/figures/residuals_{{model}}.png",
-    params:
-        **reads(confidence="forecast.confidence"),
-    wildcard_constraints:
-        model=registry.wildcard_pattern(FORECAST_MODELS),
     log:
         "logs/forecast/forecast_figures_{model}.log",
     benchmark:
         "logs/benchmarks/forecast/forecast_figures_{model}.tsv"
+    wildcard_constraints:
+        model=registry.wildcard_pattern(FORECAST_MODELS),
     conda:
         "../envs/synthvol.yaml"
     threads: 1
     resources:
         **grow("forecast_figures"),
+    params:
+        **reads(confidence="forecast.confidence"),
     script:
         "../scripts/forecast_figures.py"
 
@@ -127,8 +127,6 @@ rule forecast_rolling_figure:
         accuracy=f"{FORECAST}/rolling_accuracy.csv",
     output:
         f"{FORECAST}/figures/rolling_accuracy.png",
-    params:
-        **reads(confidence="forecast.confidence", coverage_levels="forecast.coverage_levels"),
     log:
         "logs/forecast/forecast_rolling_figure.log",
     benchmark:
@@ -138,6 +136,8 @@ rule forecast_rolling_figure:
     threads: 1
     resources:
         **grow("forecast_rolling_figure"),
+    params:
+        **reads(confidence="forecast.confidence", coverage_levels="forecast.coverage_levels"),
     script:
         "../scripts/forecast_rolling_figure.py"
 
@@ -152,12 +152,9 @@ rule forecast_report:
         series=f"{FORECAST}/series.csv",
         kstar=f"{FORECAST}/kstar_table.csv",
         fit_pngs=expand(f"{FORECAST}/figures/fit_{{model}}.png", model=FORECAST_MODELS),
-        residual_pngs=expand(f"{FORECAST}/figures/residuals_{{model}}.png",
-                             model=FORECAST_MODELS),
+        residual_pngs=expand(f"{FORECAST}/figures/residuals_{{model}}.png", model=FORECAST_MODELS),
     output:
         "results/report/sections/40_forecast.json",
-    params:
-        **reads(forecast="forecast"),
     log:
         "logs/forecast/forecast_report.log",
     benchmark:
@@ -167,5 +164,7 @@ rule forecast_report:
     threads: 1
     resources:
         **grow("forecast_report"),
+    params:
+        **reads(forecast="forecast"),
     script:
         "../scripts/forecast_report.py"

@@ -14,8 +14,10 @@ LONG_PATH_GENERATORS = registry.long_path_generators(config["generators"])
 rule generators:
     input:
         expand(f"{GEN_DIR}/samples.parquet", generator=GENERATORS, training=TRAININGS),
-        expand(f"{RESULTS}/generators/{{generator}}/t0/samples_long.parquet",
-               generator=LONG_PATH_GENERATORS),
+        expand(
+            f"{RESULTS}/generators/{{generator}}/t0/samples_long.parquet",
+            generator=LONG_PATH_GENERATORS,
+        ),
 
 
 rule train_generator:
@@ -24,21 +26,24 @@ rule train_generator:
     output:
         model=f"{GEN_DIR}/model.pt",
         train=f"{GEN_DIR}/train.json",
-    wildcard_constraints:
-        generator=registry.wildcard_pattern(GENERATORS),
-        training=registry.wildcard_pattern(TRAININGS),
-    params:
-        **reads(generators=["generators.device", "generators.models.{generator}"], seed="seed",
-                torch_threads="generators.threads"),
     log:
         "logs/generators/train_{generator}_t{training}.log",
     benchmark:
         "logs/benchmarks/generators/train_{generator}_t{training}.tsv"
+    wildcard_constraints:
+        generator=registry.wildcard_pattern(GENERATORS),
+        training=registry.wildcard_pattern(TRAININGS),
     conda:
         "../envs/synthvol.yaml"
     threads: config["generators"]["threads"]
     resources:
         **grow("train_generator"),
+    params:
+        **reads(
+            generators=["generators.device", "generators.models.{generator}"],
+            seed="seed",
+            torch_threads="generators.threads",
+        ),
     script:
         "../scripts/generators_train.py"
 
@@ -51,24 +56,27 @@ rule sample_generator:
     output:
         samples=f"{GEN_DIR}/samples.parquet",
         info=f"{GEN_DIR}/sample.json",
-    wildcard_constraints:
-        generator=registry.wildcard_pattern(GENERATORS),
-        training=registry.wildcard_pattern(TRAININGS),
-    params:
-        **reads(n_samples="generators.n_samples", device="generators.device",
-                torch_threads="generators.threads"),
-        long=False,
     log:
         "logs/generators/sample_{generator}_t{training}.log",
     benchmark:
         "logs/benchmarks/generators/sample_{generator}_t{training}.tsv"
-    conda:
-        "../envs/synthvol.yaml"
+    wildcard_constraints:
+        generator=registry.wildcard_pattern(GENERATORS),
+        training=registry.wildcard_pattern(TRAININGS),
     group:
         "samples"
+    conda:
+        "../envs/synthvol.yaml"
     threads: config["generators"]["threads"]
     resources:
         **grow("sample_generator"),
+    params:
+        **reads(
+            n_samples="generators.n_samples",
+            device="generators.device",
+            torch_threads="generators.threads",
+        ),
+        long=False,
     script:
         "../scripts/generators_sample.py"
 
@@ -81,22 +89,25 @@ rule sample_generator_long:
     output:
         samples=f"{RESULTS}/generators/{{generator}}/t0/samples_long.parquet",
         info=f"{RESULTS}/generators/{{generator}}/t0/sample_long.json",
-    wildcard_constraints:
-        generator=registry.wildcard_pattern(LONG_PATH_GENERATORS),
-    params:
-        **reads(n_samples="generators.n_long_paths", device="generators.device",
-                torch_threads="generators.threads"),
-        long=True,
     log:
         "logs/generators/sample_long_{generator}.log",
     benchmark:
         "logs/benchmarks/generators/sample_long_{generator}.tsv"
-    conda:
-        "../envs/synthvol.yaml"
+    wildcard_constraints:
+        generator=registry.wildcard_pattern(LONG_PATH_GENERATORS),
     group:
         "samples"
+    conda:
+        "../envs/synthvol.yaml"
     threads: config["generators"]["threads"]
     resources:
         **grow("sample_generator_long"),
+    params:
+        **reads(
+            n_samples="generators.n_long_paths",
+            device="generators.device",
+            torch_threads="generators.threads",
+        ),
+        long=True,
     script:
         "../scripts/generators_sample.py"

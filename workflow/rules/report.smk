@@ -12,13 +12,6 @@ rule report:
     output:
         html="results/report.html",
         data="results/report.json",
-    params:
-        **reads(study=EVERY_KEY),
-        configfiles=configfiles_in_merge_order(
-            workflow.configfiles, workflow.overwrite_configfiles
-        ),
-        overrides=dict(workflow.config_settings.config),
-        benchmarks="logs/benchmarks",
     log:
         "logs/report/report.log",
     benchmark:
@@ -28,5 +21,10 @@ rule report:
     threads: 1
     resources:
         **grow("report"),
+    params:
+        **reads(study=EVERY_KEY),
+        configfiles=configfiles_in_merge_order(workflow.configfiles, workflow.overwrite_configfiles),
+        overrides=dict(workflow.config_settings.config),
+        benchmarks="logs/benchmarks",
     script:
         "../scripts/build_report.py"

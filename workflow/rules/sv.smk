@@ -9,7 +9,9 @@ SV_STUDY_KEYS = [f"sv.{k}" for k in config["sv"] if k not in ("real_data", "mixt
 # What one chunk reads: the study without the scheme list and with the truth narrowed to the
 # chunk's own setting, so dropping a scheme or adding a setting reruns no other chunk.
 SV_CHUNK_KEYS = [k for k in SV_STUDY_KEYS if k not in ("sv.schemes", "sv.truth")] + [
-    "sv.truth.mu", "sv.truth.h0"]
+    "sv.truth.mu",
+    "sv.truth.h0",
+]
 # The mixture-error check runs its own chains on every setting, whatever the schemes.
 SV_MIXTURE_KEYS = [k for k in SV_STUDY_KEYS if k != "sv.schemes"] + ["sv.mixture_error"]
 SV_SETTINGS = list(registry.sv_settings(config["sv"]))
@@ -25,10 +27,15 @@ REPORT_SECTIONS.append(SV_SECTION)
 # one job runs (one rule per job position, sv_chunk_0, sv_chunk_1, ...), so another split
 # names the same files: it reruns nothing and changes no table.
 SV_REPLICATION = f"{SV_DIR}/replications/{{scheme}}/{{setting}}/rep{{rep}}"
-SV_REPLICATIONS = expand(SV_REPLICATION, scheme=config["sv"]["schemes"], setting=SV_SETTINGS,
-                         rep=range(config["sv"]["n_seeds"]))
-SV_JOBS = registry.sv_job_replications(config["sv"]["n_seeds"],
-                                       config["execution"]["sv_seeds_per_job"])
+SV_REPLICATIONS = expand(
+    SV_REPLICATION,
+    scheme=config["sv"]["schemes"],
+    setting=SV_SETTINGS,
+    rep=range(config["sv"]["n_seeds"]),
+)
+SV_JOBS = registry.sv_job_replications(
+    config["sv"]["n_seeds"], config["execution"]["sv_seeds_per_job"]
+)
 
 
 for chunk, replications in enumerate(SV_JOBS):
@@ -39,24 +46,29 @@ for chunk, replications in enumerate(SV_JOBS):
         output:
             summaries=[SV_REPLICATION.replace("{rep}", f"{r}.parquet") for r in replications],
             arrays=[SV_REPLICATION.replace("{rep}", f"{r}.npz") for r in replications],
-        params:
-            replications=from_outputs(list(replications)),
-            **reads(sv=derived(lambda sv, w: registry.sv_with_setting(sv, w.setting, config["sv"]),
-                               SV_CHUNK_KEYS), seed="seed"),
-        wildcard_constraints:
-            scheme=registry.wildcard_pattern(list(registry.SV_SCHEMES)),
-            setting=registry.wildcard_pattern(SV_SETTINGS),
         log:
             f"logs/sv/chunk_{{scheme}}_{{setting}}_{chunk}.log",
         benchmark:
             f"logs/benchmarks/sv/chunk_{{scheme}}_{{setting}}_{chunk}.tsv"
-        conda:
-            "../envs/synthvol.yaml"
+        wildcard_constraints:
+            scheme=registry.wildcard_pattern(list(registry.SV_SCHEMES)),
+            setting=registry.wildcard_pattern(SV_SETTINGS),
         group:
             "sv"
+        conda:
+            "../envs/synthvol.yaml"
         threads: 1
         resources:
             **grow("sv_chunk"),
+        params:
+            **reads(
+                sv=derived(
+                    lambda sv, w: registry.sv_with_setting(sv, w.setting, config["sv"]),
+                    SV_CHUNK_KEYS,
+                ),
+                seed="seed",
+            ),
+            replications=from_outputs(list(replications)),
         script:
             "../scripts/sv_chunk.py"
 
@@ -66,13 +78,11 @@ rule sv_aggregate:
         summaries=[f"{r}.parquet" for r in SV_REPLICATIONS],
         arrays=[f"{r}.npz" for r in SV_REPLICATIONS],
     output:
-        summary=f"{SV_DIR}/summary.parquet",
         **{t: f"{SV_DIR}/tables/{t}.csv" for t in SV_TABLES},
         **{f"{t}_md": f"{SV_DIR}/tables/{t}.md" for t in SV_TABLES},
+        summary=f"{SV_DIR}/summary.parquet",
         fig1=f"{SV_DIR}/figures/fig1_acf.png",
         fig2=f"{SV_DIR}/figures/fig2_densities.png",
-    params:
-        **reads(sv=SV_STUDY_KEYS),
     log:
         "logs/sv/aggregate.log",
     benchmark:
@@ -82,6 +92,8 @@ rule sv_aggregate:
     threads: 1
     resources:
         **grow("sv_aggregate"),
+    params:
+        **reads(sv=SV_STUDY_KEYS),
     script:
         "../scripts/sv_aggregate.py"
 
@@ -94,8 +106,6 @@ rule sv_real_data:
         path=f"{SV_DIR}/real/volatility.parquet",
         summary=f"{SV_DIR}/real/parameters.csv",
         figure=f"{SV_DIR}/figures/real_volatility.png",
-    params:
-        **reads(sv="sv", seed="seed"),
     log:
         "logs/sv/real_data.log",
     benchmark:
@@ -105,6 +115,8 @@ rule sv_real_data:
     threads: 1
     resources:
         **grow("sv_real_data"),
+    params:
+        **reads(sv="sv", seed="seed"),
     script:
         "../scripts/sv_real_data.py"
 
@@ -112,19 +124,19 @@ rule sv_real_data:
 rule sv_mixture_error:
     output:
         f"{SV_DIR}/mixture_error.csv",
-    params:
-        **reads(sv=SV_MIXTURE_KEYS, seed="seed"),
     log:
         "logs/sv/mixture_error.log",
     benchmark:
         "logs/benchmarks/sv/mixture_error.tsv"
-    conda:
-        "../envs/synthvol.yaml"
     group:
         "sv"
+    conda:
+        "../envs/synthvol.yaml"
     threads: 1
     resources:
         **grow("sv_mixture_error"),
+    params:
+        **reads(sv=SV_MIXTURE_KEYS, seed="seed"),
     script:
         "../scripts/sv_mixture_error.py"
 
@@ -139,9 +151,6 @@ rule sv_report:
         real_figure=f"{SV_DIR}/figures/real_volatility.png",
     output:
         SV_SECTION,
-    params:
-        benchmark=SV_BENCHMARK,
-        **reads(sv="sv"),
     log:
         "logs/sv/report.log",
     benchmark:
@@ -151,5 +160,8 @@ rule sv_report:
     threads: 1
     resources:
         **grow("sv_report"),
+    params:
+        **reads(sv="sv"),
+        benchmark=SV_BENCHMARK,
     script:
         "../scripts/sv_report.py"
