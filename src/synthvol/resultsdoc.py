@@ -29,6 +29,8 @@ TABLES = (
     ("Benchmark: the same on markets of another seed (out of sample for the thresholds)",
      "benchmarks/calibration_fresh_seed.csv"),
     ("Benchmark: the default study's cost per part", "benchmarks/study_time.csv"),
+    ("Benchmark: the default study on more cores (estimate from its benchmark files)",
+     "benchmarks/scaling_estimate.csv"),
     ("Benchmark: SV samplers against R stochvol", "benchmarks/sv.csv"),
     ("Benchmark: SBTS sampling against the official code", "benchmarks/sbts.csv"),
     ("Benchmark: the Stocks protocol", "benchmarks/stocks.csv"),
