@@ -2,6 +2,10 @@
 
     python tests/slurm/compare_runs.py RUN_A RUN_B
 
+The report's own data (``results/report.json`` and the section files under
+``results/report/``) is left out, as ``report.html`` is: it renders the tables compared here,
+timing tables and throughputs included, as text and cells.
+
 A file counts as equal when its bytes are, or when it is equal value for value (no
 tolerance) once the fields that time the run itself are left out: JSON keys and table
 columns named ``seconds``, ``*_seconds``, ``seconds_*`` or ``*_per_second``. Prints
@@ -20,12 +24,15 @@ import pandas as pd
 
 TABLES = (".csv", ".parquet", ".json")
 ROOTS = ("data/prepared", "results")
+#: The report's data, a rendering of the tables compared here (timings included).
+REPORT_DATA = ("results/report.json", "results/report/")
 TIMING = re.compile(r"(^|_)seconds?($|_)")    # seconds, *_seconds, draws_per_second
 
 
 def _tables(run: Path) -> set[str]:
-    return {str(p.relative_to(run)) for root in ROOTS for p in (run / root).rglob("*")
-            if p.suffix in TABLES and p.is_file()}
+    names = {p.relative_to(run).as_posix() for root in ROOTS for p in (run / root).rglob("*")
+             if p.suffix in TABLES and p.is_file()}
+    return {n for n in names if not n.startswith(REPORT_DATA)}
 
 
 def _without_timing(obj: Any) -> Any:
