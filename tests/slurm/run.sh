@@ -12,8 +12,8 @@
 #
 # Environment: VENV (default .venv); SLURM_PARTITION (default: the cluster's default
 # partition); STUDY, the config files of both runs (default "config/quick.yaml
-# tests/slurm/ci.yaml", the quick study with one SV setting and two generators: 53 jobs,
-# submitted as 18 SLURM jobs; STUDY=config/quick.yaml runs the whole quick study, 85 jobs);
+# tests/slurm/ci.yaml", the quick study with one SV setting and two generators, its jobs
+# grouped into a few SLURM jobs; STUDY=config/quick.yaml runs the whole quick study);
 # MAX_SLURM_JOBS (default 20) fails the check when more jobs are submitted (set it higher
 # with a bigger STUDY); KEEP=1 keeps the scratch directory (both runs, their logs, the
 # daemons' logs).
