@@ -26,13 +26,14 @@ study's headline comparison is the leak-free two-sample test of :mod:`.twosample
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
+from synthvol.config import settings_from_section
 from synthvol.errors import ConfigError, DataError
 from synthvol.seeds import derive_seed, rng
 
@@ -63,13 +64,7 @@ class ScoreSettings:
     @classmethod
     def from_mapping(cls, params: dict[str, Any]) -> ScoreSettings:
         """Settings from a params section; an unknown or missing key is an error naming it."""
-        known = {f.name for f in fields(cls)}
-        unknown, missing = sorted(set(params) - known), sorted(known - set(params))
-        if unknown:
-            raise ConfigError(f"unknown scores parameter(s): {', '.join(unknown)}")
-        if missing:
-            raise ConfigError(f"missing scores parameter(s): {', '.join(missing)}")
-        return cls(**params)
+        return settings_from_section(cls, params, "scores")
 
     def hidden_for(self, n_features: int) -> int:
         """The GRU width for data with ``n_features`` features."""

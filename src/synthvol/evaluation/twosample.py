@@ -20,11 +20,12 @@ the p-value (H0: AUC = 0.5 against AUC > 0.5) is the shifted bootstrap's share o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from synthvol.config import settings_from_section
 from synthvol.errors import ConfigError, DataError
 from synthvol.evaluation.minirocket import MiniRocket, ridge_decision
 from synthvol.evaluation.splits import fold_masks, time_groups
@@ -105,13 +106,7 @@ class HeadlineSettings:
     @classmethod
     def from_mapping(cls, params: dict[str, Any]) -> HeadlineSettings:
         """Settings from the params section; an unknown or missing key is an error naming it."""
-        known = {f.name for f in fields(cls)}
-        unknown, missing = sorted(set(params) - known), sorted(known - set(params))
-        if unknown:
-            raise ConfigError(f"unknown evaluation.headline parameter(s): {', '.join(unknown)}")
-        if missing:
-            raise ConfigError(f"missing evaluation.headline parameter(s): {', '.join(missing)}")
-        return cls(**params)
+        return settings_from_section(cls, params, "evaluation.headline")
 
 
 @dataclass(frozen=True)
