@@ -52,6 +52,7 @@ from synthvol.evaluation.sources import (
     split_training_key,
 )
 from synthvol.evaluation.twosample import (
+    Z95,
     HeadlineSettings,
     TwoSampleResult,
     Windows,
@@ -181,8 +182,8 @@ def _pooled_row(name: str, kind: str, jsons: Sequence[Mapping[str, Any]]) -> dic
             "n_heldout_windows": jsons[0]["n_heldout_windows"],
             "headline_score": score, "headline_score_se": se,
             # one test: its own interval; trainings pooled: the normal interval of the mean
-            "headline_ci_low": results[0].ci_low if one else score - 1.96 * se,
-            "headline_ci_high": results[0].ci_high if one else score + 1.96 * se,
+            "headline_ci_low": results[0].ci_low if one else score - Z95 * se,
+            "headline_ci_high": results[0].ci_high if one else score + Z95 * se,
             # every training's test rejects at least at this level: the largest p-value
             "headline_p_value": max(r.p_value for r in results),
             "headline_trainings": " ".join(f"{r.auc:.4f}" for r in results),
