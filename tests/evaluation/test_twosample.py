@@ -118,9 +118,9 @@ def test_verdict_rule():
 
 def test_small_market_true_indistinguishable_iid_worse_copies_memorise():
     market = simulate_market("sv", 20150601, "test")
-    gens = market_generators(market, 500, 20150601, "test")
-    real_train = headline_test(market.heldout, market.train, QUICK, seed=1)
     reference = MemorisationReference(market.train.values, market.heldout.values)
+    gens = market_generators(market, reference, 500, 20150601, "test")
+    real_train = headline_test(market.heldout, market.train, QUICK, seed=1)
 
     def judged(windows: Windows) -> tuple[str, TwoSampleResult]:
         result = headline_test(market.heldout, windows, QUICK, seed=1)

@@ -137,10 +137,11 @@ def simulate_market(kind: str, seed: int, *keys: object) -> SimulatedMarket:
     return SimulatedMarket(kind, returns, held, scaler, side(train_starts), side(held_starts))
 
 
-def market_generators(market: SimulatedMarket, n: int, seed: int,
-                      *keys: object) -> dict[str, Windows]:
+def market_generators(market: SimulatedMarket, reference: MemorisationReference, n: int,
+                      seed: int, *keys: object) -> dict[str, Windows]:
     """The five calibration generators' windows (``n`` of each; block_shuffle: all its
-    stride-1 windows), scaled with the market's scaler."""
+    stride-1 windows), scaled with the market's scaler; ``reference`` is the market's
+    memorisation reference, which matches the copy floor."""
     length, scale = WINDOW_LENGTH, market.scaler.transform
     train_returns = market.returns[~market.held]
     mean, var = float(train_returns.mean()), float(train_returns.var())
@@ -148,7 +149,6 @@ def market_generators(market: SimulatedMarket, n: int, seed: int,
     true = scale(market.process.simulate(n, length, draws["true"]))
     iid = scale(mean + np.sqrt(var) * draws["iid_normal"].standard_normal((n, length)))
     garch = scale(Garch(0.09, 0.90, None, var).simulate(n, length, draws["garch_gaussian"]))
-    reference = MemorisationReference(market.train.values, market.heldout.values)
     copies = matched_copies(reference, n, reference.score(true).median_nn, (length,), seed,
                             "generator", "copy_floor", *keys).windows
     n_blocks = len(train_returns) // SHUFFLE_BLOCK
@@ -170,7 +170,7 @@ def market_verdicts(kind: str, index: int, settings: HeadlineSettings, n_samples
     real_train = headline_test(market.heldout, market.train, settings,
                                derive_seed(seed, "calibration", kind, index, "real_train"))
     rows = []
-    for name, windows in market_generators(market, n_samples, seed, index).items():
+    for name, windows in market_generators(market, reference, n_samples, seed, index).items():
         result = headline_test(market.heldout, windows, settings,
                                derive_seed(seed, "calibration", kind, index, name))
         memo = reference.score(windows.values)
