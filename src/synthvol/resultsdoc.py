@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from synthvol.io import write_text
+from synthvol.report.provenance import part_timings
 
 #: (title, path under the results folder) of every table docs/results.md shows when present.
 TABLES = (
@@ -58,16 +59,12 @@ def markdown_table(frame: pd.DataFrame) -> str:
 
 
 def part_times(benchmarks: Path) -> pd.DataFrame:
-    """Jobs, wall seconds and CPU seconds per part, summed over its benchmark files."""
-    rows = []
-    for folder in sorted(p for p in benchmarks.iterdir() if p.is_dir()):
-        files = sorted(folder.glob("*.tsv"))
-        if files:
-            frame = pd.concat([pd.read_csv(f, sep="\t") for f in files])
-            rows.append({"part": folder.name, "jobs": len(files),
-                         "wall_s": round(float(frame["s"].sum()), 1),
-                         "cpu_s": round(float(frame["cpu_time"].sum()), 1)})
-    return pd.DataFrame(rows, columns=["part", "jobs", "wall_s", "cpu_s"])
+    """Jobs, wall seconds and CPU seconds per part, summed over its benchmark files
+    (:func:`synthvol.report.provenance.part_timings`, the report's own sums)."""
+    return pd.DataFrame([{"part": t.part, "jobs": t.jobs, "wall_s": round(t.wall_seconds, 1),
+                          "cpu_s": round(t.cpu_seconds, 1)}
+                         for t in part_timings(benchmarks, skip=())],
+                        columns=["part", "jobs", "wall_s", "cpu_s"])
 
 
 def render(results: Path, benchmarks: Path) -> str:
