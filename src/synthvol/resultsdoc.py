@@ -30,6 +30,8 @@ TABLES = (
     ("Benchmark: the same on markets of another seed (out of sample for the thresholds)",
      "benchmarks/calibration_fresh_seed.csv"),
     ("Benchmark: the default study's cost per part", "benchmarks/study_time.csv"),
+    ("Benchmark: the reduced quick study locally and on SLURM (benchmarks/scaling.py)",
+     "benchmarks/scaling.csv"),
     ("Benchmark: the default study on more cores (estimate from its benchmark files)",
      "benchmarks/scaling_estimate.csv"),
     ("Benchmark: SV samplers against R stochvol", "benchmarks/sv.csv"),
