@@ -45,7 +45,7 @@ EVALUATION = {"acf_lags": 5, "clustering_lags": 3, "tail_fraction": 0.1, "aggreg
 #: A small headline test (params.yaml's keys).
 HEADLINE = {"n_features": 84, "normalise": False, "n_folds": 3, "max_windows": 150,
             "bootstrap_block": L, "n_bootstrap": 20}
-TABLES = ["moments", "stylized_facts", "stylized_facts_long", "timing", "scores"]
+TABLES = ["moments", "stylized_facts", "stylized_facts_long", "timing", "scores", "correlograms"]
 FIGURES = ["acf_returns", "acf_abs_returns", "pacf_returns", "sample_paths", "return_hist"]
 
 
@@ -175,6 +175,14 @@ def test_compare_and_report_end_to_end(study):
     assert list(long_facts["source"]) == ["real_test", "mygen"]
     assert list(long_facts["path_length"]) == [120, 120]
     assert all(Path(outputs[k]).stat().st_size > 1000 for k in FIGURES)
+    correlograms = pd.read_csv(outputs["correlograms"])
+    assert list(correlograms["source"].unique()) == ["real_test", "real_train", "mygen", "garch"]
+    assert list(correlograms.query("source == 'mygen'")["lag"]) == \
+        list(range(1, EVALUATION["acf_lags"] + 1))
+    facts = pd.read_csv(outputs["stylized_facts"]).set_index("source")
+    first = correlograms.query("lag == 1").set_index("source")
+    assert first.loc["garch", "acf_returns"] == \
+        pytest.approx(facts.loc["garch", "acf_returns_lag1"])
 
     calibration = tmp / "calibration.csv"
     write_csv(_calibration(0.05), calibration)

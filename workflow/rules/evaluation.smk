@@ -157,6 +157,7 @@ rule compare_sources:
         stylized_facts_long=f"{RESULTS}/evaluation/stylized_facts_long.csv",
         timing=f"{RESULTS}/evaluation/timing.csv",
         scores=f"{RESULTS}/evaluation/scores.csv",
+        correlograms=f"{RESULTS}/evaluation/correlograms.csv",
     log:
         "logs/evaluation/compare_sources.log",
     benchmark:

@@ -237,6 +237,16 @@ def long_path_facts(real: RealData, long_samples: Mapping[str, str],
     return pd.DataFrame(rows)
 
 
+def correlogram_table(acf_r: Mapping[str, np.ndarray], acf_abs: Mapping[str, np.ndarray],
+                      pacf_r: Mapping[str, np.ndarray], kinds: Mapping[str, str]) -> pd.DataFrame:
+    """The correlogram figures' data, one row per source and lag 1..k: the data series
+    ``dvc plots diff`` overlays across experiments."""
+    return pd.DataFrame([{"source": name, "kind": kinds[name], "lag": lag,
+                          "acf_returns": acf_r[name][lag], "acf_abs_returns": acf_abs[name][lag],
+                          "pacf_returns": pacf_r[name][lag]}
+                         for name in acf_r for lag in range(1, len(acf_r[name]))])
+
+
 def compare_sources(real: RealData, sources: Sequence[SyntheticSource],
                     score_jsons: Sequence[str], evaluation: Mapping[str, Any],
                     window_length: int, outputs: Mapping[str, str | os.PathLike[str]],
@@ -244,7 +254,7 @@ def compare_sources(real: RealData, sources: Sequence[SyntheticSource],
     """Write moments, stylized facts, timing, scores and one-step tables and the figures.
 
     ``outputs`` maps ``moments``, ``stylized_facts``, ``stylized_facts_long``, ``timing``,
-    ``scores``, ``acf_returns``, ``acf_abs_returns``, ``pacf_returns``,
+    ``scores``, ``correlograms``, ``acf_returns``, ``acf_abs_returns``, ``pacf_returns``,
     ``sample_paths`` and ``return_hist`` to paths; ``long_samples`` maps generators to their
     ``samples_long.parquet``.
     """
@@ -288,6 +298,7 @@ def compare_sources(real: RealData, sources: Sequence[SyntheticSource],
               outputs["stylized_facts_long"])
     write_csv(timing, outputs["timing"])
     write_csv(scores, outputs["scores"])
+    write_csv(correlogram_table(acf_r, acf_abs, pacf_r, kinds), outputs["correlograms"])
     write_figure(figures.correlogram_figure(acf_r, "ACF of returns"), outputs["acf_returns"])
     write_figure(figures.correlogram_figure(acf_abs, "ACF of absolute returns"),
                  outputs["acf_abs_returns"])
