@@ -196,18 +196,26 @@ def _key_path(error: jsonschema.ValidationError) -> str:
         parts.append(missing)
     elif error.validator == "additionalProperties" and "'" in error.message:
         parts.append(error.message.split("'")[1])
-    return ".".join(parts) or "<top level>"
+    return ".".join(parts)
 
 
 def validate_params(params: Mapping[str, Any], schema_dir: str | Path = SCHEMA_DIR) -> None:
     """Validate ``params`` against the study schema; raise :class:`ConfigError` naming the key."""
     schema_dir = Path(schema_dir)
-    schema = _load_schema(schema_dir / TOP_SCHEMA)
-    validator_cls = jsonschema.validators.validator_for(schema)
     check_finite(params)
-    validator = validator_cls(schema, registry=_registry(schema_dir),
+    validate_against(_load_schema(schema_dir / TOP_SCHEMA), params, "",
+                     _registry(schema_dir))
+    check_constraints(params)
+
+
+def validate_against(schema: Any, values: Mapping[str, Any], section: str,
+                     schemas: Registry | None = None) -> None:
+    """Validate ``values`` (the params at dotted ``section``, "" for the whole) against
+    ``schema``; raise :class:`ConfigError` naming the most specific offending key."""
+    validator_cls = jsonschema.validators.validator_for(schema)
+    validator = validator_cls(schema, registry=Registry() if schemas is None else schemas,
                               format_checker=validator_cls.FORMAT_CHECKER)
-    errors = list(validator.iter_errors(dict(params)))
+    errors = list(validator.iter_errors(dict(values)))
     if errors:
         # The most specific error (deepest key) names the culprit; ties go to the first key.
         error = min(errors, key=lambda e: (-len(e.absolute_path),
@@ -215,8 +223,8 @@ def validate_params(params: Mapping[str, Any], schema_dir: str | Path = SCHEMA_D
         message = error.message.replace("\n", " ")
         if len(message) > 200:
             message = message[:200] + "..."
-        raise ConfigError(f"invalid parameter '{_key_path(error)}': {message}")
-    check_constraints(params)
+        key = ".".join(part for part in (section, _key_path(error)) if part) or "<top level>"
+        raise ConfigError(f"invalid parameter '{key}': {message}")
 
 
 def check_finite(params: Any, prefix: tuple[str, ...] = ()) -> None:
@@ -269,6 +277,9 @@ CONSTRAINTS = [
     ("evaluation.acf_lags", "data.window_length", _both(lambda a, b: a < b),
      "must be below data.window_length"),
     ("data.start", "data.end", _both(lambda a, b: str(a) < str(b)), "must be before data.end"),
+    *((f"{section}.max_windows", f"{section}.n_folds", _both(lambda a, b: a >= b),
+       "must be at least n_folds") for section in ("evaluation.headline",
+                                                   "evaluation.stocks.headline")),
 ]
 
 

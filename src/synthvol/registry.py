@@ -25,8 +25,11 @@ from synthvol.errors import ConfigError
 
 @dataclass(frozen=True)
 class Entry:
-    """A registered component: where it lives and, for generators, whether it draws long paths.
+    """A registered component: where it lives, where its hyper-parameters are declared and, for
+    generators, whether it draws long paths.
 
+    ``settings`` is the ``"module:Class"`` of its declaration (:mod:`synthvol.declare`), from
+    which the schema of its params section is generated; None when it has none.
     ``long_paths`` is ``True``/``False``, or the name of a hyper-parameter that must not be
     null for the component to draw paths longer than a window (SBTS: ``markov_order``).
     """
@@ -34,6 +37,7 @@ class Entry:
     target: str
     description: str
     long_paths: bool | str = False
+    settings: str | None = None
 
     def load(self) -> Any:
         """Import and return the registered attribute (the heavy import happens here)."""
@@ -53,7 +57,8 @@ GENERATORS: dict[str, Entry] = {
                   long_paths="markov_order"),
     "timegan": Entry("synthvol.generators.timegan:TimeGAN", "TimeGAN (Yoon et al. 2019)"),
     "diffusion": Entry("synthvol.generators.diffusion:DDPM", "DDPM (Ho et al. 2020)"),
-    "cvae": Entry("synthvol.generators.cvae:CVAE", "regime-conditional VAE"),
+    "cvae": Entry("synthvol.generators.cvae:CVAE", "regime-conditional VAE",
+                  settings="synthvol.generators.cvae:CVAESettings"),
     "lstm_attention": Entry("synthvol.generators.lstm_attention:LSTMAttention",
                             "the notebook's LSTM-attention net", long_paths=True),
 }

@@ -54,8 +54,8 @@ def build_generator(name: str, training: int, seed: int,
     """Training number ``training`` of generator ``name``: its ``generators.models``
     hyper-parameters and a seed of its own."""
     cls = generator_class(name)   # an unknown name raises ConfigError before the lookup below
-    return cls(derive_seed(seed, "generators", name, int(training)), generators["device"],
-               **generators["models"][name])
+    return cls.configured(derive_seed(seed, "generators", name, int(training)),
+                          generators["device"], **generators["models"][name])
 
 
 def _history_summary(history: list[dict[str, float]]) -> dict[str, Any]:
