@@ -280,18 +280,33 @@ CONSTRAINTS = [
     *((f"{section}.max_windows", f"{section}.n_folds", _both(lambda a, b: a >= b),
        "must be at least n_folds") for section in ("evaluation.headline",
                                                    "evaluation.stocks.headline")),
+    ("generators.models.diffusion.fourier_weight", "generators.models.diffusion.prediction",
+     lambda weight, prediction: weight is None or prediction == "x0",
+     "must be null unless prediction is x0"),
+    # scaled_linear's largest beta is 0.02 * 1000 / n_steps (synthvol.generators.diffusion).
+    ("generators.models.diffusion.n_steps", "generators.models.diffusion.schedule",
+     _both(lambda n_steps, schedule: schedule != "scaled_linear" or n_steps > 20),
+     "must exceed 20 with schedule scaled_linear (beta >= 1 otherwise)"),
+    ("generators.models.lstm_attention.num_heads", "generators.models.lstm_attention.hidden_size",
+     _both(lambda heads, hidden: 2 * hidden % heads == 0), "must divide 2 * hidden_size"),
 ]
 
 
-def check_constraints(params: Mapping[str, Any]) -> None:
+def check_constraints(params: Mapping[str, Any], section: str = "") -> None:
     """Raise :class:`ConfigError` naming the key of the first violated :data:`CONSTRAINTS`.
 
+    ``params`` is the whole study, or with ``section`` (a dotted key) the mapping at that key:
+    then only the constraints whose keys both lie inside it are checked (what
+    :func:`synthvol.declare.build` does for a component's settings).
     ``data.window_length`` against the training split's length is checked by data
     preparation (``synthvol.data.prepare.min_rows_needed``) once the series is loaded.
     """
+    prefix = f"{section}." if section else ""
     for key, other, check, rule in CONSTRAINTS:
-        value = dotted_value(params, key)
-        against = None if other is None else dotted_value(params, other)
+        if not all(k.startswith(prefix) for k in (key, other or key)):
+            continue
+        value = dotted_value(params, key.removeprefix(prefix))
+        against = None if other is None else dotted_value(params, other.removeprefix(prefix))
         if not check(value, against):
             told = "" if other is None else f" ({against!r})"
             raise ConfigError(f"invalid parameter '{key}': {value!r} {rule}{told}")

@@ -60,12 +60,17 @@ _BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "ex
 
 
 def param(doc: str, *, ge: float | None = None, gt: float | None = None,
-          le: float | None = None, lt: float | None = None) -> Any:
+          le: float | None = None, lt: float | None = None, smoke: Any = None) -> Any:
     """A declared field: its one-line ``doc`` and bounds (``ge``/``gt``/``le``/``lt``; for a
-    list they bound each item). No default: the value comes from params.yaml."""
+    list they bound each item). No default: the value comes from params.yaml.
+
+    ``smoke`` is, for a size (widths, epochs, steps), the value at which the component runs
+    in about a second: the tests' smoke size (:func:`smoke_values`), stated beside the field
+    so a new component brings its own and no test table repeats the sizes.
+    """
     bounds = {key: value for key, value in (("ge", ge), ("gt", gt), ("le", le), ("lt", lt))
               if value is not None}
-    return dataclasses.field(metadata={"doc": doc, "bounds": bounds})
+    return dataclasses.field(metadata={"doc": doc, "bounds": bounds, "smoke": smoke})
 
 
 def _type_schema(annotation: Any, bounds: Mapping[str, float]) -> dict[str, Any]:
@@ -113,26 +118,45 @@ def json_schema(cls: type) -> dict[str, Any]:
 def build(cls: type, values: Mapping[str, Any], section: str) -> Any:
     """Declaration ``cls`` from the params ``section`` mapping (nested declarations too).
 
-    ``values`` is checked against ``cls``'s schema first, so a hand-built mapping (a test, a
-    benchmark) fails with the same one-line error naming ``section.key`` as params.yaml does.
+    ``values`` is checked against ``cls``'s schema and the cross-field
+    :data:`~synthvol.config.CONSTRAINTS` within ``section`` first, so a hand-built mapping (a
+    test, a benchmark, a merged override) fails with the same one-line error naming
+    ``section.key`` as params.yaml does.
     """
-    from synthvol.config import validate_against  # config imports this module's schema
+    from synthvol.config import check_constraints, validate_against  # config imports this
 
     validate_against(json_schema(cls), values, section)
+    check_constraints(values, section)
     return _construct(cls, values)
+
+
+def _value(annotation: Any, value: Any) -> Any:
+    """``value`` as the declared type: a nested declaration built, a list as a tuple, a whole
+    number declared ``float`` as a float (YAML reads ``1`` as an int; the schema accepts it)."""
+    if value is None:
+        return None
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+    if dataclasses.is_dataclass(annotation):
+        return _construct(annotation, value)
+    if typing.get_origin(annotation) is list:
+        return tuple(_value(typing.get_args(annotation)[0], v) for v in value)
+    if annotation in (int, float):
+        return annotation(value)
+    return value
 
 
 def _construct(cls: type, values: Mapping[str, Any]) -> Any:
     hints = typing.get_type_hints(cls)
-    kwargs = {}
-    for field in dataclasses.fields(cls):
-        value, annotation = values[field.name], hints[field.name]
-        if dataclasses.is_dataclass(annotation) and value is not None:
-            value = _construct(annotation, value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        kwargs[field.name] = value
-    return cls(**kwargs)
+    return cls(**{field.name: _value(hints[field.name], values[field.name])
+                  for field in dataclasses.fields(cls)})
+
+
+def smoke_values(cls: type) -> dict[str, Any]:
+    """The fields of declaration ``cls`` that state a smoke size (:func:`param`'s ``smoke``),
+    with it: merged over the study's values, the component runs in about a second."""
+    return {field.name: field.metadata["smoke"] for field in dataclasses.fields(cls)
+            if field.metadata.get("smoke") is not None}
 
 
 def as_params(settings: Any) -> dict[str, Any]:
@@ -156,6 +180,9 @@ def load(target: str) -> type:
 
 #: Where a registry kind's declared sections sit in params.yaml.
 KIND_SECTIONS = {"generators": "generators.models", "baselines": "baselines"}
+#: The kinds whose section holds nothing but one block per entry, so the generated schema
+#: states the section whole (``baselines`` also holds n_paths, horizon, ...: hand-written).
+WHOLE_SECTIONS = ("generators",)
 
 
 def declarations() -> dict[str, type]:
@@ -167,15 +194,21 @@ def declarations() -> dict[str, type]:
     return {**found, **{name: load(target) for name, target in SECTIONS.items()}}
 
 
+def study_settings(key: str) -> Any:
+    """The declaration of params key ``key`` (``baselines.ar``) built from the shipped
+    params.yaml: the study's settings, for tests and benchmarks."""
+    from synthvol.config import study_defaults
+
+    return build(declarations()[key], study_defaults(key), key)
+
+
 def schema_document() -> dict[str, Any]:
     """The generated schema file: one ``$defs`` entry per declaration, named by its params key,
-    plus for each registry kind with declared settings its section (every entry's settings,
-    required; ``generators.models``) and ``<section>.overrides`` (any entries, any keys)."""
+    plus for each of :data:`WHOLE_SECTIONS` its section (every entry's settings, required;
+    ``generators.models``) and ``<section>.overrides`` (any entries, any keys)."""
     defs = {name: json_schema(cls) for name, cls in declarations().items()}
-    for kind, entries in registry.REGISTRIES.items():
-        names = [name for name, item in entries.items() if item.settings]
-        if not names:
-            continue
+    for kind in WHOLE_SECTIONS:
+        names = [name for name, item in registry.REGISTRIES[kind].items() if item.settings]
         section = KIND_SECTIONS[kind]
         defs[section] = {"type": "object", "additionalProperties": False, "required": names,
                          "properties": {n: {"$ref": f"#/$defs/{section}.{n}"} for n in names}}

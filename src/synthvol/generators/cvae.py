@@ -112,10 +112,10 @@ def kl_to_standard_normal(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Ten
 class CVAESettings:
     """The CVAE's hyper-parameters (the study's: ``generators.models.cvae`` in params.yaml)."""
 
-    latent_dim: int = param("dimension of z", ge=1)
-    hidden_dim: int = param("GRU hidden size of encoder and decoder", ge=1)
-    epochs: int = param("passes over the training windows", ge=1)
-    batch_size: int = param("windows per mini-batch", ge=1)
+    latent_dim: int = param("dimension of z", ge=1, smoke=2)
+    hidden_dim: int = param("GRU hidden size of encoder and decoder", ge=1, smoke=8)
+    epochs: int = param("passes over the training windows", ge=1, smoke=2)
+    batch_size: int = param("windows per mini-batch", ge=1, smoke=32)
     learning_rate: float = param("Adam step size", gt=0)
     beta: float = param("weight of the KL term (1 = the ELBO)", ge=0)
     n_regimes: int = param("volatility regimes (quantile buckets of realised volatility)", ge=1)
