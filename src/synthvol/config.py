@@ -11,7 +11,6 @@ in dotted form (``sv.n_seeds``) on one line.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 import math
 from collections.abc import Mapping, Sequence
@@ -238,18 +237,6 @@ def check_finite(params: Any, prefix: tuple[str, ...] = ()) -> None:
     elif isinstance(params, float) and not math.isfinite(params):
         raise ConfigError(f"invalid parameter '{'.'.join(prefix)}': {params} is not a "
                           f"finite number")
-
-
-def settings_from_section(cls: Any, params: Mapping[str, Any], section: str) -> Any:
-    """The frozen dataclass ``cls`` built from a params section whose keys are exactly its
-    fields; an unknown or missing key is an error naming the section and the key."""
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown, missing = sorted(set(params) - known), sorted(known - set(params))
-    if unknown:
-        raise ConfigError(f"unknown {section} parameter(s): {', '.join(unknown)}")
-    if missing:
-        raise ConfigError(f"missing {section} parameter(s): {', '.join(missing)}")
-    return cls(**params)
 
 
 def dotted_value(params: Mapping[str, Any], key: str, missing: Any = None) -> Any:
