@@ -48,8 +48,9 @@ schema: setup                      ## regenerate workflow/schemas/declared.schem
 dvc-check:                         ## fail when a rule's outputs or code belong to no dvc.yaml stage
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m synthvol.dvcparts check
 
-docs: setup                        ## docs/results.md and the README's findings, from results/
+docs: setup                        ## docs/results.md and the README's findings, from results/; docs/parameters.md
 	$(PY) -m synthvol.resultsdoc results docs/results.md
+	$(PY) -m synthvol.declare --docs
 	$(PY) -m synthvol.report.readme results/report.json README.md
 
 dag: setup                         ## DAG picture for docs/running.md (needs graphviz's dot)

@@ -1,6 +1,8 @@
 """Typed declarations: the committed schema is what the declarations generate, a declaration
 becomes the schema it states, and building one names a bad key the way params.yaml does."""
 
+import dataclasses
+import json
 from dataclasses import dataclass
 from typing import Literal
 
@@ -51,6 +53,30 @@ def test_build_gives_the_frozen_object_and_names_a_bad_key():
                      ({"weights": [-1.0]}, "part.example.weights.0")]:
         with pytest.raises(ConfigError, match=f"invalid parameter '{key}'"):
             declare.build(Example, good | bad, "part.example")
+
+
+def test_reference_states_each_declared_key_with_its_type_range_and_study_value():
+    params = load_params()
+    text = declare.reference(params)
+    for name, cls in declare.declarations().items():
+        assert f"## `{name}`" in text
+        for field in dataclasses.fields(cls):
+            value = json.dumps(dotted_value(params, f"{name}.{field.name}"))
+            assert f"| `{field.name}` |" in text and f"| `{value}` |" in text
+    assert "| `latent_dim` | int | ≥ 1 |" in text
+    assert "| `dropout` | float | [0, 1) |" in text
+    assert "| `sample_from` | `likelihood` \\| `mean` |" in text
+
+
+def test_smoke_values_are_the_declared_smoke_sizes():
+    assert declare.smoke_values(Example) == {}
+    smoke = declare.smoke_values(declare.declarations()["generators.models.cvae"])
+    assert smoke and all(isinstance(v, int) for v in smoke.values())
+
+
+def test_a_whole_number_declared_float_is_built_as_a_float():
+    built = declare.build(Inner, {"rate": 1}, "part.inner")
+    assert isinstance(built.rate, float)
 
 
 def test_every_declared_section_of_params_yaml_builds():
