@@ -56,6 +56,7 @@ SCHEMA_FILE = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "de
 SECTIONS: dict[str, str] = {
     "evaluation.headline": "synthvol.evaluation.twosample:HeadlineSettings",
     "evaluation.stocks.scores": "synthvol.evaluation.scores:ScoreSettings",
+    "forecast.brown": "synthvol.forecast.brown:BrownSettings",
 }
 
 _BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
