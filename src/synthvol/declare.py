@@ -134,8 +134,9 @@ def build(cls: type, values: Mapping[str, Any], section: str) -> Any:
 
 
 def _value(annotation: Any, value: Any) -> Any:
-    """``value`` as the declared type: a nested declaration built, a list as a tuple, a whole
-    number declared ``float`` as a float (YAML reads ``1`` as an int; the schema accepts it)."""
+    """``value`` as the declared type: a nested declaration built, a list as a tuple, a number
+    as the declared ``int`` or ``float`` (YAML reads ``1`` as an int and the schema takes it
+    for a number: the component still computes with the declared type)."""
     if value is None:
         return None
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
@@ -271,11 +272,10 @@ def _rows(cls: type, values: Mapping[str, Any] | None, prefix: str) -> list[str]
     for field in dataclasses.fields(cls):
         annotation = hints[field.name]
         value = None if values is None else values.get(field.name)
-        key = f"{prefix}{field.name}"
+        key, doc = f"{prefix}{field.name}", field.metadata["doc"].replace("|", "\\|")
         rows.append(f"| `{key}` | {_type_text(annotation)} | "
                     f"{_range_text(field.metadata['bounds'])} | "
-                    f"{'' if values is None else _value_text(value)} | "
-                    f"{field.metadata['doc'].replace('|', chr(92) + '|')} |")
+                    f"{'' if values is None else _value_text(value)} | {doc} |")
         if dataclasses.is_dataclass(annotation):
             rows += _rows(annotation, value, f"{key}.")
     return rows
@@ -319,16 +319,14 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--check", action="store_true", help="fail when it has drifted")
     group.add_argument("--docs", action="store_true", help="write docs/parameters.md")
     args = parser.parse_args(argv)
-    if args.docs:
-        from synthvol.config import load_params
-        from synthvol.io import write_text
+    from synthvol.config import load_params
+    from synthvol.io import write_text
 
+    if args.docs:
         write_text(reference(load_params()), DOCS_FILE)
         return 0
     text = render()
     if args.write:
-        from synthvol.io import write_text
-
         write_text(text, SCHEMA_FILE)
         return 0
     if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text(encoding="utf-8") != text:
