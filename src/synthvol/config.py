@@ -319,7 +319,8 @@ def study_defaults(key: str) -> Any:
 
     The components take their study hyper-parameters without defaults (params.yaml is their
     one source); tests and benchmarks that build a component outside the workflow take its
-    values from here, e.g. ``SBTS(seed=1, **study_defaults("generators.models.sbts"))``.
+    values from here, e.g. ``SBTS.configured(1, **study_defaults("generators.models.sbts"))``
+    (or the built declaration from :func:`synthvol.declare.study_settings`).
     """
     value = dotted_value(_shipped_params(), key, _MISSING)
     if value is _MISSING:
