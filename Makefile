@@ -30,9 +30,10 @@ test: setup                        ## the test suite
 test-slurm: setup                  ## quick study on a one-node SLURM cluster vs locally (root; docs/cluster.md)
 	VENV=$(VENV) tests/slurm/run.sh
 
-lint: setup                        ## ruff and snakefmt first (seconds), then Snakemake's workflow lint
+lint: setup                        ## ruff, snakefmt, the declared schema's drift (seconds), then Snakemake's lint
 	$(VENV)/bin/ruff check src tests benchmarks workflow/scripts
 	$(VENV)/bin/snakefmt --line-length 100 --check Snakefile workflow/rules
+	$(PY) -m synthvol.declare --check
 	$(VENV)/bin/snakemake --lint
 
 fmt: setup                         ## snakefmt (line length 100) over the Snakefile and rule files
@@ -41,11 +42,15 @@ fmt: setup                         ## snakefmt (line length 100) over the Snakef
 dvc: setup                         ## the study through DVC: reruns what params.yaml edits touch
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/dvc repro
 
+schema: setup                      ## regenerate workflow/schemas/declared.schema.yaml from the declarations
+	$(PY) -m synthvol.declare --write
+
 dvc-check:                         ## fail when a rule's outputs or code belong to no dvc.yaml stage
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m synthvol.dvcparts check
 
-docs: setup                        ## docs/results.md and the README's findings, from results/
+docs: setup                        ## docs/results.md and the README's findings, from results/; docs/parameters.md
 	$(PY) -m synthvol.resultsdoc results docs/results.md
+	$(PY) -m synthvol.declare --docs
 	$(PY) -m synthvol.report.readme results/report.json README.md
 
 dag: setup                         ## DAG picture for docs/running.md (needs graphviz's dot)

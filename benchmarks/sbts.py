@@ -97,8 +97,8 @@ def main() -> None:
     rows = []
     for order in (None, MARKOV_ORDER):
         label = "whole past" if order is None else f"markov K={order}"
-        model = SBTS(seed=1, bandwidth=BANDWIDTH, n_substeps=SUBSTEPS, markov_order=order,
-                     max_references=None)   # every path, as the official code
+        model = SBTS.configured(seed=1, bandwidth=BANDWIDTH, n_substeps=SUBSTEPS,
+                                markov_order=order, max_references=None)   # every path
         model.fit(paths)
         logger.info("compiling numba kernels...")
         model.sample(4)

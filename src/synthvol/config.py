@@ -11,7 +11,6 @@ in dotted form (``sv.n_seeds``) on one line.
 from __future__ import annotations
 
 import copy
-import dataclasses
 import functools
 import math
 from collections.abc import Mapping, Sequence
@@ -196,18 +195,26 @@ def _key_path(error: jsonschema.ValidationError) -> str:
         parts.append(missing)
     elif error.validator == "additionalProperties" and "'" in error.message:
         parts.append(error.message.split("'")[1])
-    return ".".join(parts) or "<top level>"
+    return ".".join(parts)
 
 
 def validate_params(params: Mapping[str, Any], schema_dir: str | Path = SCHEMA_DIR) -> None:
     """Validate ``params`` against the study schema; raise :class:`ConfigError` naming the key."""
     schema_dir = Path(schema_dir)
-    schema = _load_schema(schema_dir / TOP_SCHEMA)
-    validator_cls = jsonschema.validators.validator_for(schema)
     check_finite(params)
-    validator = validator_cls(schema, registry=_registry(schema_dir),
+    validate_against(_load_schema(schema_dir / TOP_SCHEMA), params, "",
+                     _registry(schema_dir))
+    check_constraints(params)
+
+
+def validate_against(schema: Any, values: Mapping[str, Any], section: str,
+                     schemas: Registry | None = None) -> None:
+    """Validate ``values`` (the params at dotted ``section``, "" for the whole) against
+    ``schema``; raise :class:`ConfigError` naming the most specific offending key."""
+    validator_cls = jsonschema.validators.validator_for(schema)
+    validator = validator_cls(schema, registry=Registry() if schemas is None else schemas,
                               format_checker=validator_cls.FORMAT_CHECKER)
-    errors = list(validator.iter_errors(dict(params)))
+    errors = list(validator.iter_errors(dict(values)))
     if errors:
         # The most specific error (deepest key) names the culprit; ties go to the first key.
         error = min(errors, key=lambda e: (-len(e.absolute_path),
@@ -215,8 +222,8 @@ def validate_params(params: Mapping[str, Any], schema_dir: str | Path = SCHEMA_D
         message = error.message.replace("\n", " ")
         if len(message) > 200:
             message = message[:200] + "..."
-        raise ConfigError(f"invalid parameter '{_key_path(error)}': {message}")
-    check_constraints(params)
+        key = ".".join(part for part in (section, _key_path(error)) if part) or "<top level>"
+        raise ConfigError(f"invalid parameter '{key}': {message}")
 
 
 def check_finite(params: Any, prefix: tuple[str, ...] = ()) -> None:
@@ -230,18 +237,6 @@ def check_finite(params: Any, prefix: tuple[str, ...] = ()) -> None:
     elif isinstance(params, float) and not math.isfinite(params):
         raise ConfigError(f"invalid parameter '{'.'.join(prefix)}': {params} is not a "
                           f"finite number")
-
-
-def settings_from_section(cls: Any, params: Mapping[str, Any], section: str) -> Any:
-    """The frozen dataclass ``cls`` built from a params section whose keys are exactly its
-    fields; an unknown or missing key is an error naming the section and the key."""
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown, missing = sorted(set(params) - known), sorted(known - set(params))
-    if unknown:
-        raise ConfigError(f"unknown {section} parameter(s): {', '.join(unknown)}")
-    if missing:
-        raise ConfigError(f"missing {section} parameter(s): {', '.join(missing)}")
-    return cls(**params)
 
 
 def dotted_value(params: Mapping[str, Any], key: str, missing: Any = None) -> Any:
@@ -269,18 +264,36 @@ CONSTRAINTS = [
     ("evaluation.acf_lags", "data.window_length", _both(lambda a, b: a < b),
      "must be below data.window_length"),
     ("data.start", "data.end", _both(lambda a, b: str(a) < str(b)), "must be before data.end"),
+    *((f"{section}.max_windows", f"{section}.n_folds", _both(lambda a, b: a >= b),
+       "must be at least n_folds") for section in ("evaluation.headline",
+                                                   "evaluation.stocks.headline")),
+    ("generators.models.diffusion.fourier_weight", "generators.models.diffusion.prediction",
+     lambda weight, prediction: weight is None or prediction == "x0",
+     "must be null unless prediction is x0"),
+    # scaled_linear's largest beta is 0.02 * 1000 / n_steps (synthvol.generators.diffusion).
+    ("generators.models.diffusion.n_steps", "generators.models.diffusion.schedule",
+     _both(lambda n_steps, schedule: schedule != "scaled_linear" or n_steps > 20),
+     "must exceed 20 with schedule scaled_linear (beta >= 1 otherwise)"),
+    ("generators.models.lstm_attention.num_heads", "generators.models.lstm_attention.hidden_size",
+     _both(lambda heads, hidden: 2 * hidden % heads == 0), "must divide 2 * hidden_size"),
 ]
 
 
-def check_constraints(params: Mapping[str, Any]) -> None:
+def check_constraints(params: Mapping[str, Any], section: str = "") -> None:
     """Raise :class:`ConfigError` naming the key of the first violated :data:`CONSTRAINTS`.
 
+    ``params`` is the whole study, or with ``section`` (a dotted key) the mapping at that key:
+    then only the constraints whose keys both lie inside it are checked (what
+    :func:`synthvol.declare.build` does for a component's settings).
     ``data.window_length`` against the training split's length is checked by data
     preparation (``synthvol.data.prepare.min_rows_needed``) once the series is loaded.
     """
+    prefix = f"{section}." if section else ""
     for key, other, check, rule in CONSTRAINTS:
-        value = dotted_value(params, key)
-        against = None if other is None else dotted_value(params, other)
+        if not all(k.startswith(prefix) for k in (key, other or key)):
+            continue
+        value = dotted_value(params, key.removeprefix(prefix))
+        against = None if other is None else dotted_value(params, other.removeprefix(prefix))
         if not check(value, against):
             told = "" if other is None else f" ({against!r})"
             raise ConfigError(f"invalid parameter '{key}': {value!r} {rule}{told}")
@@ -306,7 +319,8 @@ def study_defaults(key: str) -> Any:
 
     The components take their study hyper-parameters without defaults (params.yaml is their
     one source); tests and benchmarks that build a component outside the workflow take its
-    values from here, e.g. ``SBTS(seed=1, **study_defaults("generators.models.sbts"))``.
+    values from here, e.g. ``SBTS.configured(1, **study_defaults("generators.models.sbts"))``
+    (or the built declaration from :func:`synthvol.declare.study_settings`).
     """
     value = dotted_value(_shipped_params(), key, _MISSING)
     if value is _MISSING:

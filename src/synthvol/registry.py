@@ -7,9 +7,9 @@ numba-compiled code. The schema's enums (``x-registry: <kind>`` in
 ``workflow/schemas/*.yaml``), the Snakemake target lists and the wildcard constraints all
 come from here.
 
-Adding a component = its module + one entry here (+ its tests, and its hyper-parameters in
-the part's schema and params.yaml where it has any: params.yaml is their one source, the
-component's signature states none of their defaults).
+Adding a component = its module + one entry here (+ its tests, and its hyper-parameters'
+values in params.yaml where it has any: their types, ranges and docs are its declaration's,
+``settings``, from which their schema is generated; params.yaml is their values' one source).
 """
 
 from __future__ import annotations
@@ -25,8 +25,11 @@ from synthvol.errors import ConfigError
 
 @dataclass(frozen=True)
 class Entry:
-    """A registered component: where it lives and, for generators, whether it draws long paths.
+    """A registered component: where it lives, where its hyper-parameters are declared and, for
+    generators, whether it draws long paths.
 
+    ``settings`` is the ``"module:Class"`` of its declaration (:mod:`synthvol.declare`), from
+    which the schema of its params section is generated; None when it has none.
     ``long_paths`` is ``True``/``False``, or the name of a hyper-parameter that must not be
     null for the component to draw paths longer than a window (SBTS: ``markov_order``).
     """
@@ -34,6 +37,7 @@ class Entry:
     target: str
     description: str
     long_paths: bool | str = False
+    settings: str | None = None
 
     def load(self) -> Any:
         """Import and return the registered attribute (the heavy import happens here)."""
@@ -42,20 +46,27 @@ class Entry:
 
 
 BASELINES: dict[str, Entry] = {
-    "ar": Entry("synthvol.baselines.ar:fit_ar", "AR(p) by conditional least squares"),
-    "garch": Entry("synthvol.baselines.garch:fit_garch", "GARCH(p, q) by maximum likelihood"),
-    "fbm": Entry("synthvol.baselines.fbm:fit_fbm", "fractional Brownian motion, estimated H"),
+    "ar": Entry("synthvol.baselines.ar:fit_ar", "AR(p) by conditional least squares",
+                settings="synthvol.baselines.ar:ARSettings"),
+    "garch": Entry("synthvol.baselines.garch:fit_garch", "GARCH(p, q) by maximum likelihood",
+                   settings="synthvol.baselines.garch:GARCHSettings"),
+    "fbm": Entry("synthvol.baselines.fbm:fit_fbm", "fractional Brownian motion, estimated H",
+                 settings="synthvol.baselines.fbm:FBMSettings"),
 }
 
 GENERATORS: dict[str, Entry] = {
     "sbts": Entry("synthvol.generators.sbts:SBTS",
                   "Schrödinger-bridge time series (Hamdouche et al. 2023)",
-                  long_paths="markov_order"),
-    "timegan": Entry("synthvol.generators.timegan:TimeGAN", "TimeGAN (Yoon et al. 2019)"),
-    "diffusion": Entry("synthvol.generators.diffusion:DDPM", "DDPM (Ho et al. 2020)"),
-    "cvae": Entry("synthvol.generators.cvae:CVAE", "regime-conditional VAE"),
+                  long_paths="markov_order", settings="synthvol.generators.sbts:SBTSSettings"),
+    "timegan": Entry("synthvol.generators.timegan:TimeGAN", "TimeGAN (Yoon et al. 2019)",
+                     settings="synthvol.generators.timegan:TimeGANSettings"),
+    "diffusion": Entry("synthvol.generators.diffusion:DDPM", "DDPM (Ho et al. 2020)",
+                       settings="synthvol.generators.diffusion:DDPMSettings"),
+    "cvae": Entry("synthvol.generators.cvae:CVAE", "regime-conditional VAE",
+                  settings="synthvol.generators.cvae:CVAESettings"),
     "lstm_attention": Entry("synthvol.generators.lstm_attention:LSTMAttention",
-                            "the notebook's LSTM-attention net", long_paths=True),
+                            "the notebook's LSTM-attention net", long_paths=True,
+                            settings="synthvol.generators.lstm_attention:LSTMAttentionSettings"),
 }
 
 SV_SCHEMES: dict[str, Entry] = {

@@ -7,7 +7,7 @@ import pytest
 
 from synthvol.baselines.fbm import fbm_autocovariance, fgn, fit_fbm
 from synthvol.baselines.hurst import hurst_dfa, hurst_rs
-from synthvol.config import study_defaults
+from synthvol.declare import study_settings
 
 
 @pytest.mark.parametrize("method", ["davies-harte", "cholesky"])
@@ -52,7 +52,7 @@ def test_rs_recovers_hurst_roughly() -> None:
 def test_fit_fbm_recovers_scale_and_h() -> None:
     rng = np.random.default_rng(9)
     returns = 0.0005 + 0.01 * fgn(8192, 0.65, rng)[0]
-    model = fit_fbm(returns, **study_defaults("baselines.fbm"))
+    model = fit_fbm(returns, study_settings("baselines.fbm"))
     assert model.hurst.hurst == pytest.approx(0.65, abs=0.06)
     assert model.sigma == pytest.approx(0.01, rel=0.05)
     forecast = model.forecast(10, 0.9)

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from synthvol.baselines.ar import fit_ar
-from synthvol.baselines.fbm import fit_fbm
-from synthvol.baselines.garch import fit_garch
+from synthvol.baselines.ar import ARSettings, fit_ar
+from synthvol.baselines.fbm import FBMSettings, fit_fbm
+from synthvol.baselines.garch import GARCHSettings, fit_garch
 from synthvol.evaluation.markets import rejection_table, simulate_market
 from synthvol.evaluation.memorisation import MemorisationReference, memorises
 from synthvol.evaluation.twosample import HeadlineSettings, Windows, headline_test
@@ -36,11 +36,12 @@ def test_quick_headline_passes_fitted_garch_and_fails_gaussian_baselines():
     seed = 20150601
     market = simulate_market("garch_t", seed, "quick-baselines")
     returns = market.returns[~market.held]
-    fits = {"garch": fit_garch(returns, p=1, q=1, distribution="t", mean="Constant",
-                               rescale=100.0),
-            "ar": fit_ar(returns, order=5, select_by_aic=False, max_order=20, trend="c"),
-            "fbm": fit_fbm(returns, hurst_estimator="dfa", hurst_series="returns",
-                           method="davies-harte")}
+    fits = {"garch": fit_garch(returns, GARCHSettings(p=1, q=1, distribution="t",
+                                                      mean="Constant", rescale=100.0)),
+            "ar": fit_ar(returns, ARSettings(order=5, select_by_aic=False, max_order=20,
+                                             trend="c")),
+            "fbm": fit_fbm(returns, FBMSettings(hurst_estimator="dfa", hurst_series="returns",
+                                                method="davies-harte"))}
     real_train = headline_test(market.heldout, market.train, settings, seed)
     reference = MemorisationReference(market.train.values, market.heldout.values)
     verdicts = {}

@@ -89,11 +89,13 @@ def test_summary_mean_and_sample_std():
 
 
 def test_settings_reject_unknown_keys_and_bad_values():
-    with pytest.raises(ConfigError, match="iterations_d"):
+    with pytest.raises(ConfigError, match=r"'evaluation\.stocks\.scores\.iterations_d'"):
         ScoreSettings.from_mapping({**REFERENCE, "iterations_d": 3})
-    with pytest.raises(ConfigError, match="missing scores parameter.*: head"):
+    with pytest.raises(ConfigError, match=r"'evaluation\.stocks\.scores\.head'.*required"):
         ScoreSettings.from_mapping({k: v for k, v in REFERENCE.items() if k != "head"})
-    with pytest.raises(ConfigError, match="head"):
-        ScoreSettings(**REFERENCE | {"head": "tanh"})
+    with pytest.raises(ConfigError, match=r"'evaluation\.stocks\.scores\.head'"):
+        ScoreSettings.from_mapping(REFERENCE | {"head": "tanh"})
+    with pytest.raises(ConfigError, match=r"'evaluation\.stocks\.scores\.test_fraction'"):
+        ScoreSettings.from_mapping(REFERENCE | {"test_fraction": 1.0})
     with pytest.raises(DataError, match="differ"):
         discriminative_score(np.zeros((10, 5)), np.zeros((10, 6)), SMALL, 0)

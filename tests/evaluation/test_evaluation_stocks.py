@@ -4,7 +4,9 @@ workflow always uses the registered generators)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -13,6 +15,7 @@ import torch
 
 from synthvol.config import study_defaults
 from synthvol.data.prepare import BlockHoldout
+from synthvol.declare import param
 from synthvol.errors import ConfigError, DataError
 from synthvol.evaluation.scores import ScoreSettings
 from synthvol.evaluation.stocks import (
@@ -34,10 +37,16 @@ torch.set_num_threads(1)
 DATA = Path(__file__).resolve().parents[2] / "data/benchmarks/timegan-stocks/stock_data.csv"
 
 
+@dataclass(frozen=True)
+class StandInSettings:
+    mode: Literal["copy", "noise"] = param("copy training windows or draw uniform noise")
+
+
 class StandIn(Generator):
     """Copies training windows (``mode="copy"``) or draws uniform noise (``"noise"``)."""
 
     name = "standin"
+    Settings = StandInSettings
 
     def _fit(self, windows: np.ndarray) -> list[dict[str, float]]:
         self.windows = windows
@@ -45,7 +54,7 @@ class StandIn(Generator):
 
     def _sample(self, n: int, length: int) -> np.ndarray:
         g = np.random.default_rng(self.seed)
-        if self.hyper["mode"] == "copy":
+        if self.settings.mode == "copy":
             return self.windows[g.integers(0, len(self.windows), n)]
         return g.uniform(0.0, 1.0, (n, length, self.windows.shape[2]))
 
@@ -110,7 +119,7 @@ def test_benchmark_code_path_with_stand_ins():
         batch_size=64, learning_rate=0.01))
 
     def factory(name, seed, device, **hyper):
-        return StandIn(seed=seed, device=device, **hyper)
+        return StandIn.configured(seed, device, **hyper)
 
     table = run_stocks_benchmark(windows, ["copy", "noise"],
                                  {"copy": {"mode": "copy"}, "noise": {"mode": "copy"}},

@@ -69,12 +69,12 @@ def test_settings_name_unknown_and_missing_keys():
     good = {"n_features": 1008, "normalise": False, "n_folds": 5, "max_windows": 500,
             "bootstrap_block": 60, "n_bootstrap": 100}
     assert HeadlineSettings.from_mapping(good) == QUICK
-    with pytest.raises(ConfigError, match="unknown evaluation.headline parameter.*folds"):
+    with pytest.raises(ConfigError, match="'evaluation.headline.folds'.*not allowed"):
         HeadlineSettings.from_mapping({**good, "folds": 3})
-    with pytest.raises(ConfigError, match="missing evaluation.headline parameter.*n_bootstrap"):
+    with pytest.raises(ConfigError, match="'evaluation.headline.n_bootstrap'.*required"):
         HeadlineSettings.from_mapping({k: v for k, v in good.items() if k != "n_bootstrap"})
-    with pytest.raises(ConfigError, match="n_folds >= 2"):
-        HeadlineSettings.from_mapping({**good, "n_folds": 1})
+    with pytest.raises(ConfigError, match="'evaluation.stocks.headline.n_folds'.*minimum of 2"):
+        HeadlineSettings.from_mapping({**good, "n_folds": 1}, "evaluation.stocks.headline")
 
 
 def test_minirocket_multivariate_features_and_ridge_separate_classes():

@@ -2,6 +2,7 @@
 ETS at its maximum likelihood, Brown's adaptive polynomial models."""
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -9,17 +10,18 @@ import pytest
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 from synthvol.config import study_defaults
+from synthvol.declare import as_params, build, study_settings
 from synthvol.errors import ConfigError, DataError
 from synthvol.forecast.accuracy import accuracy, accuracy_table, naive_scale, relative_errors
 from synthvol.forecast.adaptive import fit_ets
 from synthvol.forecast.benchmarks import fit_drift, fit_naive
-from synthvol.forecast.brown import brown_psi, fit_brown
+from synthvol.forecast.brown import BrownSettings, brown_psi, fit_brown
 from synthvol.forecast.models import fit_model
 from synthvol.registry import FORECAST_MODELS as MODELS
 from synthvol.seeds import rng
 
 SEED = 20150601
-BROWN = study_defaults("forecast.brown")
+BROWN = study_settings("forecast.brown")
 
 
 def test_accuracy_measures_by_hand():
@@ -159,33 +161,33 @@ def test_brown_order_1_forecasts_a_line_and_order_2_a_parabola_exactly(alpha):
     t = np.arange(1.0, 61.0)
     future = np.arange(61.0, 73.0)
     line, parabola = 5.0 + 2.0 * t, 3.0 - 0.5 * t + 0.07 * t**2
-    linear = fit_brown("brown_linear", line, **BROWN | {"alpha": alpha})
+    linear = fit_brown("brown_linear", line, replace(BROWN, alpha=alpha))
     np.testing.assert_allclose(linear.point_forecast(12), 5.0 + 2.0 * future, atol=1e-9)
     np.testing.assert_allclose(linear.errors, 0.0, atol=1e-9)
-    quadratic = fit_brown("brown_quadratic", parabola, **BROWN | {"alpha": alpha})
+    quadratic = fit_brown("brown_quadratic", parabola, replace(BROWN, alpha=alpha))
     np.testing.assert_allclose(quadratic.point_forecast(12),
                                3.0 - 0.5 * future + 0.07 * future**2, atol=1e-8)
     # the linear model cannot follow the parabola: its forecast lags the curvature
-    lagging = fit_brown("brown_linear", parabola, **BROWN | {"alpha": alpha})
+    lagging = fit_brown("brown_linear", parabola, replace(BROWN, alpha=alpha))
     assert np.max(np.abs(lagging.point_forecast(12)
                          - (3.0 - 0.5 * future + 0.07 * future**2))) > 1.0
 
 
 def test_brown_errors_follow_the_equivalent_arima_and_alpha_is_estimated():
     y = 100.0 + np.cumsum(np.cumsum(0.05 * rng(SEED, "forecast-test", "brown").normal(size=150)))
-    fit = fit_brown("brown_quadratic", y, **BROWN | {"alpha": 0.3})
+    fit = fit_brown("brown_quadratic", y, replace(BROWN, alpha=0.3))
     # (1 - B)^3 y_t = (1 - 0.7 B)^3 e_t after the start
     ma = np.array([1.0, -2.1, 1.47, -0.343])
     np.testing.assert_allclose(np.diff(y, 3), np.convolve(fit.errors, ma)[3:150], atol=1e-8)
     # order 1 is Holt with α_H = 1 − β², β_H = α²: ψ_j = α_H + j β_H = 0.51 + 0.09 j
     np.testing.assert_allclose(brown_psi(1, 0.3, 4), [1.0, 0.6, 0.69, 0.78])
-    estimated = fit_brown("brown_linear", y, **BROWN | {"alpha": None})
-    grid_best = min((np.sum(fit_brown("brown_linear", y, **BROWN | {"alpha": a}).errors ** 2), a)
+    estimated = fit_brown("brown_linear", y, replace(BROWN, alpha=None))
+    grid_best = min((np.sum(fit_brown("brown_linear", y, replace(BROWN, alpha=a)).errors ** 2), a)
                     for a in np.linspace(0.01, 0.99, 99))
     assert np.sum(estimated.errors**2) <= grid_best[0] + 1e-9
     assert estimated.n_params == 3 and fit.n_params == 3
-    with pytest.raises(ConfigError, match="initial_periods"):
-        fit_brown("brown_quadratic", y, **BROWN | {"initial_periods": 3})
+    with pytest.raises(ConfigError, match=r"^invalid parameter 'forecast\.brown\.initial_periods'"):
+        build(BrownSettings, as_params(BROWN) | {"initial_periods": 3}, "forecast.brown")
 
 
 def test_registry_names_every_model_and_rejects_unknown_ones():

@@ -1,6 +1,8 @@
 """Conditional VAE: the ELBO improves when overfitting, regimes are fitted and respected by
 conditional samples, seeding and checkpoints reproduce samples, bad input is rejected."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -38,13 +40,14 @@ def trend_windows(n: int = 32, length: int = 16) -> np.ndarray:
 @pytest.fixture(scope="module")
 def regime_model():
     data = two_volatility_windows()
-    model = CVAE(seed=21, **HYPER | dict(epochs=60, n_regimes=2, **SMALL))
+    model = CVAE.configured(seed=21, **HYPER | dict(epochs=60, n_regimes=2, **SMALL))
     model.fit(data)
     return model, data
 
 
 def test_overfitting_trends_lowers_reconstruction_and_negative_elbo():
-    model = CVAE(seed=5, **HYPER | dict(epochs=100, n_regimes=1, **{**SMALL, "batch_size": 8}))
+    model = CVAE.configured(seed=5, **HYPER | dict(epochs=100, n_regimes=1,
+                                                   **{**SMALL, "batch_size": 8}))
     history = model.fit(trend_windows()).history
     first, last = history[0], history[-1]
     assert last["recon_mse"] < first["recon_mse"] / 10
@@ -101,7 +104,7 @@ def test_same_seed_same_samples_other_seed_differs():
     data = two_volatility_windows(n=32, length=8)
     samples = []
     for seed in (9, 9, 10):
-        model = CVAE(seed=seed, **HYPER | dict(epochs=2, n_regimes=2, **SMALL))
+        model = CVAE.configured(seed=seed, **HYPER | dict(epochs=2, n_regimes=2, **SMALL))
         model.fit(data)
         samples.append(model.sample(20))
     np.testing.assert_array_equal(samples[0], samples[1])
@@ -118,7 +121,7 @@ def test_sample_conditional_rejects_bad_regimes(regime_model, regimes):
 
 def test_sample_conditional_needs_fit():
     with pytest.raises(RuntimeError):
-        CVAE(seed=1, **HYPER).sample_conditional(np.array([0]))
+        CVAE.configured(seed=1, **HYPER).sample_conditional(np.array([0]))
 
 
 @pytest.mark.parametrize("bad", [{"latent_dim": 0}, {"epochs": 0}, {"beta": -1.0},
@@ -126,14 +129,15 @@ def test_sample_conditional_needs_fit():
                                  {"sample_from": "posterior"}])
 def test_bad_hyper_parameters_raise(bad):
     with pytest.raises(ConfigError):
-        CVAE(seed=1, **HYPER | bad)
+        CVAE.configured(seed=1, **HYPER | bad)
 
 
 def _decoder_moments(model, regimes):
     """The decoder's mean and sd for the prior draws ``sample_conditional`` makes."""
     generator = torch_generator(model.seed, model.name, "sample_conditional")
-    z = torch.randn((len(regimes), model.latent_dim), generator=generator)
-    condition = torch.nn.functional.one_hot(torch.as_tensor(regimes), model.n_regimes).float()
+    z = torch.randn((len(regimes), model.settings.latent_dim), generator=generator)
+    condition = torch.nn.functional.one_hot(torch.as_tensor(regimes),
+                                            model.settings.n_regimes).float()
     with torch.no_grad():
         mean, logvar = model.decoder(z, condition, model.shape[0])
     return mean.numpy(), torch.exp(0.5 * logvar).numpy()
@@ -141,7 +145,7 @@ def _decoder_moments(model, regimes):
 
 def _variant(model, sample_from):
     """``model``'s fitted networks, sampled the other way."""
-    variant = CVAE(seed=model.seed, **model.hyper | {"sample_from": sample_from})
+    variant = CVAE(dataclasses.replace(model.settings, sample_from=sample_from), model.seed)
     variant.shape = model.shape
     variant.load_state_dict(model.state_dict())
     return variant
@@ -168,7 +172,7 @@ def test_learned_decoder_noise_has_the_datas_scale():
     # iid N(0, 0.1²) windows: the decoder's sd must be ≈ 0.1 after a short training, not the
     # generic start of 1 (or the 0.32 the short S&P training used to leave).
     data = np.random.default_rng(8).normal(0, 0.1, (128, 16, 1)).astype(np.float32)
-    model = CVAE(seed=2, **HYPER | dict(epochs=5, n_regimes=1, **SMALL))
+    model = CVAE.configured(seed=2, **HYPER | dict(epochs=5, n_regimes=1, **SMALL))
     model.fit(data)
     _, sd = _decoder_moments(model, np.zeros(100, dtype=int))
     assert np.median(sd) == pytest.approx(0.1, rel=0.15)

@@ -25,11 +25,11 @@ def test_forward_process_ends_near_standard_normal(schedule: str) -> None:
     # Windows far from N(0, I): level 3, strong per-window structure. After T steps of the
     # forward process they must be indistinguishable from N(0, I) in mean, variance and
     # correlation with the start.
-    model = DDPM(seed=0, **HYPER | dict(schedule=schedule))
+    model = DDPM.configured(seed=0, **HYPER | dict(schedule=schedule))
     assert model.terminal_alpha_bar < 0.01
     gen = torch.Generator().manual_seed(0)
     x0 = 3.0 + torch.randn((4000, 16, 1), generator=gen).cumsum(1) / 4
-    t = torch.full((len(x0),), model.hyper["n_steps"] - 1, dtype=torch.long)
+    t = torch.full((len(x0),), model.settings.n_steps - 1, dtype=torch.long)
     x_t = model.q_sample(x0, t, torch.randn(x0.shape, generator=gen))
     assert abs(x_t.mean().item()) < 0.3
     assert x_t.var().item() == pytest.approx(1.0, abs=0.05)
@@ -38,7 +38,7 @@ def test_forward_process_ends_near_standard_normal(schedule: str) -> None:
 
 
 def test_notebook_schedule_is_kept_and_does_not_reach_noise() -> None:
-    model = DDPM(seed=0, **HYPER | dict(schedule="notebook"))
+    model = DDPM.configured(seed=0, **HYPER | dict(schedule="notebook"))
     assert model.betas[0].item() == pytest.approx(1e-4)
     assert model.betas[-1].item() == pytest.approx(0.02)
     expected = np.cumprod(1 - np.linspace(1e-4, 0.02, 100))
@@ -78,7 +78,7 @@ def test_loss_falls_fourfold_when_overfitting_one_window(prediction: str) -> Non
     # Four copies of one window: the target is then a known function of (x_t, t), so a
     # denoiser that sees t can drive the loss far below its starting value.
     window = np.random.default_rng(0).normal(0, 0.3, (1, 16, 1))
-    model = DDPM(seed=1, **HYPER | dict(epochs=200, prediction=prediction, **TINY))
+    model = DDPM.configured(seed=1, **HYPER | dict(epochs=200, prediction=prediction, **TINY))
     history = model.fit(np.repeat(window, 4, axis=0)).history
     first = history[0]["loss"]
     last = np.mean([row["loss"] for row in history[-20:]])
@@ -88,8 +88,8 @@ def test_loss_falls_fourfold_when_overfitting_one_window(prediction: str) -> Non
 
 def test_samples_have_the_training_scale_and_are_seeded() -> None:
     data = np.random.default_rng(2).normal(0.05, 0.1, (64, 8, 1))
-    model = DDPM(seed=5, **HYPER | dict(epochs=100, channels=16, n_blocks=2, batch_size=32,
-                                        n_steps=50))
+    model = DDPM.configured(seed=5, **HYPER | dict(epochs=100, channels=16, n_blocks=2,
+                                                   batch_size=32, n_steps=50))
     model.fit(data)
     sample = model.sample(200)
     assert sample.shape == (200, 8, 1)
@@ -100,11 +100,13 @@ def test_samples_have_the_training_scale_and_are_seeded() -> None:
     assert not model.supports_long_paths
 
 
-@pytest.mark.parametrize("kwargs", [{"schedule": "quadratic"}, {"prediction": "v"},
-                                    {"n_steps": 0}, {"epochs": 0},
-                                    {"prediction": "x0", "fourier_weight": -1.0},
-                                    {"fourier_weight": 1.0},
-                                    {"schedule": "scaled_linear", "n_steps": 10}])
-def test_bad_hyper_parameters_raise(kwargs: dict) -> None:
-    with pytest.raises(ConfigError, match="generators.models.diffusion"):
-        DDPM(seed=0, **HYPER | kwargs)
+@pytest.mark.parametrize("kwargs, key", [
+    ({"schedule": "quadratic"}, "schedule"), ({"prediction": "v"}, "prediction"),
+    ({"n_steps": 0}, "n_steps"), ({"epochs": 0}, "epochs"),
+    ({"prediction": "x0", "fourier_weight": -1.0}, "fourier_weight"),
+    ({"prediction": "epsilon", "fourier_weight": 1.0}, "fourier_weight"),
+    ({"schedule": "scaled_linear", "n_steps": 10}, "n_steps")])
+def test_bad_hyper_parameters_raise(kwargs: dict, key: str) -> None:
+    with pytest.raises(ConfigError,
+                       match=rf"^invalid parameter 'generators\.models\.diffusion\.{key}'"):
+        DDPM.configured(seed=0, **HYPER | kwargs)

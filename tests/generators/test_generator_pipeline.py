@@ -26,8 +26,9 @@ from synthvol.data.prepare import (
     series_options,
     windows_frame,
 )
+from synthvol.declare import as_params, smoke_values
 from synthvol.errors import ConfigError
-from synthvol.generators import REGISTRY, load_generator
+from synthvol.generators import REGISTRY, generator_class, load_generator
 from synthvol.generators.pipeline import (
     build_generator,
     sample_generator,
@@ -41,21 +42,14 @@ torch.set_num_threads(1)   # tiny networks: more threads only add contention
 SEED = 20150601
 SERIES = series_options(study_defaults("data"))
 WINDOW = 12
-#: Each generator at a size that trains in about a second (params.yaml's values otherwise).
+#: Each generator at the smoke sizes its declaration states (trains in about a second;
+#: params.yaml's values otherwise).
 TINY = deep_merge(study_defaults("generators"), {
     "device": "cpu",
     "enabled": list(REGISTRY),
     "n_samples": 6,
     "n_long_paths": 2,
-    "models": {
-        "sbts": {"bandwidth": 0.1, "n_substeps": 5, "markov_order": 2, "max_references": 60},
-        "timegan": {"hidden_dim": 4, "num_layers": 1, "iterations": 3, "batch_size": 16},
-        "diffusion": {"n_steps": 10, "channels": 8, "n_blocks": 1, "epochs": 2,
-                      "batch_size": 32},
-        "cvae": {"latent_dim": 2, "hidden_dim": 8, "epochs": 2, "batch_size": 32},
-        "lstm_attention": {"hidden_size": 4, "num_layers": 1, "num_heads": 2, "epochs": 2,
-                           "batch_size": 32},
-    },
+    "models": {name: smoke_values(generator_class(name).Settings) for name in REGISTRY},
 })
 
 
@@ -126,7 +120,7 @@ def test_checkpoint_round_trip_gives_identical_samples(name: str, prepared: dict
     generator.fit(load_windows(prepared["windows"]))
     generator.save(tmp_path / "model.pt")
     reloaded = load_generator(tmp_path / "model.pt")
-    assert reloaded.hyper == generator.hyper
+    assert reloaded.settings == generator.settings
     np.testing.assert_array_equal(reloaded.sample(5), generator.sample(5))
 
 
@@ -172,7 +166,7 @@ def test_params_and_quick_sizes_validate() -> None:
     assert params["generators"]["enabled"] == list(REGISTRY)
     load_params(overrides=load_yaml(REPO_ROOT / "config" / "quick.yaml"))
     for name, hyper in params["generators"]["models"].items():
-        assert build_generator(name, 0, SEED, params["generators"]).hyper == hyper
+        assert as_params(build_generator(name, 0, SEED, params["generators"]).settings) == hyper
 
 
 @pytest.mark.parametrize("override, key", [

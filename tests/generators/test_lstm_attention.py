@@ -27,7 +27,8 @@ def sine_windows() -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def fitted(sine_windows: np.ndarray) -> tuple[LSTMAttention, list[dict[str, float]]]:
-    model = LSTMAttention(seed=1, **HYPER | dict(epochs=30, patience=30, noise_std=None, **SMALL))
+    model = LSTMAttention.configured(seed=1, **HYPER | dict(epochs=30, patience=30,
+                                                            noise_std=None, **SMALL))
     return model, model.fit(sine_windows).history
 
 
@@ -48,19 +49,20 @@ def test_residual_noise_and_rolled_paths(fitted) -> None:
 
 
 def test_fixed_noise_std_is_used(sine_windows: np.ndarray) -> None:
-    model = LSTMAttention(seed=2, **HYPER | dict(epochs=1, noise_std=0.05, **SMALL))
+    model = LSTMAttention.configured(seed=2, **HYPER | dict(epochs=1, noise_std=0.05, **SMALL))
     model.fit(sine_windows)
     assert model.noise_std == 0.05
 
 
 def test_too_few_windows_for_the_chronological_split() -> None:
     with pytest.raises(DataError, match="chronological validation gap"):
-        LSTMAttention(seed=0, **HYPER | dict(epochs=1, **SMALL)).fit(np.zeros((20, 16)))
+        LSTMAttention.configured(seed=0, **HYPER | dict(epochs=1, **SMALL)).fit(np.zeros((20, 16)))
 
 
 def test_heads_must_divide_the_width() -> None:
-    with pytest.raises(ConfigError, match="num_heads"):
-        LSTMAttention(seed=0, **HYPER | dict(hidden_size=5, num_heads=4))
+    with pytest.raises(ConfigError, match=r"^invalid parameter "
+                                          r"'generators\.models\.lstm_attention\.num_heads'"):
+        LSTMAttention.configured(seed=0, **HYPER | dict(hidden_size=5, num_heads=4))
 
 
 @pytest.mark.parametrize("n, length, fraction", [(200, 16, 0.25), (101, 5, 0.1), (60, 30, 0.2)])
@@ -80,5 +82,6 @@ def test_shuffled_windows_are_refused() -> None:
     windows = np.lib.stride_tricks.sliding_window_view(series, 16).copy()
     shuffled = windows[np.random.default_rng(2).permutation(len(windows))]
     with pytest.raises(DataError, match="time order"):
-        LSTMAttention(seed=0, **HYPER | dict(epochs=1, **SMALL)).fit(shuffled)
-    LSTMAttention(seed=0, **HYPER | dict(epochs=1, **SMALL)).fit(windows)   # in time order: fine
+        LSTMAttention.configured(seed=0, **HYPER | dict(epochs=1, **SMALL)).fit(shuffled)
+    # in time order: fine
+    LSTMAttention.configured(seed=0, **HYPER | dict(epochs=1, **SMALL)).fit(windows)

@@ -42,7 +42,7 @@ def ar1_windows() -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def fitted(ar1_windows: np.ndarray) -> SBTS:
-    gen = SBTS(seed=3, **HYPER | dict(bandwidth=0.03, n_substeps=100, markov_order=1))
+    gen = SBTS.configured(seed=3, **HYPER | dict(bandwidth=0.03, n_substeps=100, markov_order=1))
     gen.fit(ar1_windows)
     return gen
 
@@ -59,10 +59,10 @@ def test_reproduces_ar1(fitted: SBTS, ar1_windows: np.ndarray) -> None:
 
 
 def test_same_seed_same_samples(ar1_windows: np.ndarray, fitted: SBTS) -> None:
-    again = SBTS(seed=3, **HYPER | dict(bandwidth=0.03, n_substeps=100, markov_order=1))
+    again = SBTS.configured(seed=3, **HYPER | dict(bandwidth=0.03, n_substeps=100, markov_order=1))
     again.fit(ar1_windows)
     np.testing.assert_array_equal(again.sample(8), fitted.sample(8))
-    other = SBTS(seed=4, **HYPER | dict(bandwidth=0.03, n_substeps=100, markov_order=1))
+    other = SBTS.configured(seed=4, **HYPER | dict(bandwidth=0.03, n_substeps=100, markov_order=1))
     other.fit(ar1_windows)
     assert not np.allclose(other.sample(8), fitted.sample(8))
 
@@ -77,7 +77,8 @@ def test_long_paths_keep_the_dynamics(fitted: SBTS) -> None:
 
 
 def test_full_past_variant_cannot_draw_long_paths(ar1_windows: np.ndarray) -> None:
-    gen = SBTS(seed=1, **HYPER | dict(n_substeps=5, markov_order=None, max_references=50))
+    gen = SBTS.configured(seed=1, **HYPER | dict(n_substeps=5, markov_order=None,
+                                                 max_references=50))
     gen.fit(ar1_windows)
     assert not gen.supports_long_paths
     assert gen.sample(3).shape == (3, 30, 1)
@@ -86,7 +87,7 @@ def test_full_past_variant_cannot_draw_long_paths(ar1_windows: np.ndarray) -> No
 
 
 def test_max_references_subsamples(ar1_windows: np.ndarray) -> None:
-    gen = SBTS(seed=1, **HYPER | dict(max_references=40))
+    gen = SBTS.configured(seed=1, **HYPER | dict(max_references=40))
     report = gen.fit(ar1_windows)
     assert gen.references.shape == (40, 30, 1)
     assert report.history == [{"n_references": 40.0}]
@@ -95,13 +96,15 @@ def test_max_references_subsamples(ar1_windows: np.ndarray) -> None:
 @pytest.mark.parametrize("kwargs", [{"bandwidth": 0.0}, {"n_substeps": 0},
                                     {"markov_order": 0}, {"max_references": 1}])
 def test_bad_hyper_parameters_raise(kwargs: dict) -> None:
-    with pytest.raises(ConfigError, match="generators.models.sbts"):
-        SBTS(seed=1, **HYPER | kwargs)
+    (key,) = kwargs
+    with pytest.raises(ConfigError,
+                       match=rf"^invalid parameter 'generators\.models\.sbts\.{key}'"):
+        SBTS.configured(seed=1, **HYPER | kwargs)
 
 
 def test_markov_order_must_be_below_window(ar1_windows: np.ndarray) -> None:
     with pytest.raises(ConfigError, match="markov_order=30"):
-        SBTS(seed=1, **HYPER | dict(markov_order=30)).fit(ar1_windows)
+        SBTS.configured(seed=1, **HYPER | dict(markov_order=30)).fit(ar1_windows)
 
 
 def reference_bridge(refs: np.ndarray, noise: np.ndarray, bandwidth: float,
@@ -132,7 +135,7 @@ def reference_bridge(refs: np.ndarray, noise: np.ndarray, bandwidth: float,
 @pytest.mark.parametrize("order", [None, 2])
 def test_kernel_matches_the_scheme_term_by_term(order) -> None:
     refs = np.random.default_rng(5).uniform(0, 1, (40, 6, 2)).cumsum(1) / 3
-    gen = SBTS(seed=2, **HYPER | dict(bandwidth=0.2, n_substeps=10, markov_order=order))
+    gen = SBTS.configured(seed=2, **HYPER | dict(bandwidth=0.2, n_substeps=10, markov_order=order))
     gen.fit(refs)
     sample = gen.sample(3)
     # the increments the sampler pre-draws
@@ -212,7 +215,7 @@ def test_same_samples_in_another_process(fitted: SBTS, ar1_windows: np.ndarray,
     windows, out = tmp_path / "windows.npy", tmp_path / "sample.npy"
     np.save(windows, ar1_windows)
     script = ("import numpy as np; from synthvol.generators.sbts import SBTS; "
-              "g = SBTS(seed=3, bandwidth=0.03, n_substeps=100, markov_order=1, "
+              "g = SBTS.configured(seed=3, bandwidth=0.03, n_substeps=100, markov_order=1, "
               "max_references=None); "
               f"g.fit(np.load({str(windows)!r})); np.save({str(out)!r}, g.sample(6))")
     env = {**os.environ, "NUMBA_NUM_THREADS": "1",

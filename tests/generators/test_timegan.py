@@ -39,7 +39,7 @@ def lag1_autocorrelation(windows: np.ndarray) -> float:
 @pytest.fixture(scope="module")
 def trained():
     data = ar1_windows()
-    model = TimeGAN(seed=11, **HYPER | dict(iterations=150, **SMALL))
+    model = TimeGAN.configured(seed=11, **HYPER | dict(iterations=150, **SMALL))
     report = model.fit(data)
     return model, report, data
 
@@ -85,7 +85,7 @@ def test_save_load_round_trip_gives_identical_samples(trained, tmp_path):
 
 def test_same_seed_same_samples_other_seed_differs():
     data = ar1_windows(n=32, length=8)
-    runs = [TimeGAN(seed=s, **HYPER | dict(iterations=3, **SMALL)) for s in (5, 5, 6)]
+    runs = [TimeGAN.configured(seed=s, **HYPER | dict(iterations=3, **SMALL)) for s in (5, 5, 6)]
     samples = []
     for model in runs:
         model.fit(data)
@@ -99,18 +99,21 @@ def test_sample_length_is_fixed_and_needs_fit(trained):
     with pytest.raises(ValueError):
         model.sample(5, length=data.shape[1] + 1)
     with pytest.raises(RuntimeError):
-        TimeGAN(seed=1, **HYPER).sample(5)
+        TimeGAN.configured(seed=1, **HYPER).sample(5)
 
 
 @pytest.mark.parametrize("bad", [{"hidden_dim": 0}, {"iterations": -1}, {"gamma": -0.5},
                                  {"learning_rate": 0.0}, {"budget": "gpu"}])
 def test_bad_hyper_parameters_raise(bad):
-    with pytest.raises(ConfigError):
-        TimeGAN(seed=1, **HYPER | bad)
+    (key,) = bad
+    with pytest.raises(ConfigError,
+                       match=rf"^invalid parameter 'generators\.models\.timegan\.{key}'"):
+        TimeGAN.configured(seed=1, **HYPER | bad)
 
 
 def test_reference_budget_is_one_parameter_away():
-    model = TimeGAN(seed=1, **HYPER | dict(budget="reference", iterations=150, learning_rate=5e-3))
-    assert (model.iterations, model.learning_rate) == (10_000, 1e-3)   # jsyoon0823/TimeGAN
-    cpu = TimeGAN(seed=1, **HYPER | dict(iterations=150, learning_rate=5e-3))
-    assert (cpu.iterations, cpu.learning_rate, cpu.hyper["budget"]) == (150, 5e-3, "cpu")
+    model = TimeGAN.configured(seed=1, **HYPER | dict(budget="reference", iterations=150,
+                                                      learning_rate=5e-3))
+    assert model.training_budget == (10_000, 1e-3)   # jsyoon0823/TimeGAN
+    cpu = TimeGAN.configured(seed=1, **HYPER | dict(iterations=150, learning_rate=5e-3))
+    assert cpu.training_budget + (cpu.settings.budget,) == (150, 5e-3, "cpu")

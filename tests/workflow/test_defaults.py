@@ -8,6 +8,7 @@ a default to a key its params.yaml section states, or the package reads a params
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from synthvol import registry
+from synthvol import declare, registry
 from synthvol.config import REPO_ROOT, load_params
 
 PARAMS = load_params()
@@ -29,7 +30,7 @@ def _section(kind: str, name: str) -> str:
 
 #: Components built from a params section that are not registry entries themselves.
 OTHER_COMPONENTS = {
-    "synthvol.forecast.brown:fit_brown": "forecast.brown",
+    "synthvol.forecast.brown:BrownSettings": "forecast.brown",
     "synthvol.data.prepare:prepare_series": "data",
     "synthvol.sv.model:Priors": "sv.prior",
     "synthvol.sv.model:StochvolPriors": "sv.prior.stochvol",
@@ -39,7 +40,7 @@ OTHER_COMPONENTS = {
     "synthvol.forecast.adequacy:adequacy_table": "forecast",
 }
 COMPONENTS = {
-    **{f"{kind}:{name}": (entry.target, _section(kind, name))
+    **{f"{kind}:{name}": (entry.settings or entry.target, _section(kind, name))
        for kind, entries in registry.REGISTRIES.items() for name, entry in entries.items()},
     **{target: (target, section) for target, section in OTHER_COMPONENTS.items()},
 }
@@ -69,11 +70,11 @@ def test_no_component_restates_a_default_of_its_params_section(component: str) -
 
 
 @pytest.mark.parametrize("kind", ["baselines", "generators"])
-def test_every_key_of_a_components_section_is_one_of_its_arguments(kind: str) -> None:
-    """A baseline's or generator's section is passed as keywords: no key is ignored."""
+def test_every_key_of_a_components_section_is_a_field_of_its_declaration(kind: str) -> None:
+    """A baseline's or generator's section builds its declared settings: no key is ignored."""
     for name, entry in registry.REGISTRIES[kind].items():
-        arguments = set(inspect.signature(entry.load()).parameters)
-        assert set(_section_value(_section(kind, name))) <= arguments, name
+        fields = {field.name for field in dataclasses.fields(declare.load(entry.settings))}
+        assert set(_section_value(_section(kind, name))) == fields, name
 
 
 def _params_keys(node: dict[str, Any]) -> Iterator[str]:

@@ -54,6 +54,12 @@ def test_mistyped_keys_and_names_are_rejected(params: dict, key: str, value: obj
 @pytest.mark.parametrize("edits,named", [
     ({"evaluation.acf_lags": 60}, "evaluation.acf_lags"),          # window_length is 60
     ({"data.start": "2015-01-01", "data.end": "2010-01-01"}, "data.start"),
+    ({"generators.models.diffusion.fourier_weight": 1.0},          # prediction is epsilon
+     "generators.models.diffusion.fourier_weight"),
+    ({"generators.models.diffusion.schedule": "scaled_linear",
+      "generators.models.diffusion.n_steps": 20}, "generators.models.diffusion.n_steps"),
+    ({"generators.models.lstm_attention.num_heads": 3},            # 3 does not divide 2 * 32
+     "generators.models.lstm_attention.num_heads"),
 ])
 def test_cross_field_constraints(params: dict, edits: dict, named: str) -> None:
     bad = params

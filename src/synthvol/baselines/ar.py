@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from statsmodels.tsa.ar_model import AutoReg, ar_select_order
 
 from synthvol.baselines.forecasts import forecast_frame
+from synthvol.declare import param
+
+
+@dataclass(frozen=True)
+class ARSettings:
+    """The AR baseline's settings (the study's: ``baselines.ar`` in params.yaml)."""
+
+    order: int = param("AutoReg lags p", ge=1, le=100)
+    select_by_aic: bool = param("choose the order by AIC up to max_order instead")
+    max_order: int = param("largest order the AIC search tries", ge=1, le=100)
+    trend: Literal["n", "c"] = param("n: no constant; c: a constant c")
 
 
 @dataclass(frozen=True)
@@ -70,12 +82,12 @@ class ARBaseline:
         return paths[:, p:]
 
 
-def fit_ar(returns: np.ndarray, *, order: int, select_by_aic: bool, max_order: int,
-           trend: str) -> ARBaseline:
+def fit_ar(returns: np.ndarray, settings: ARSettings) -> ARBaseline:
     """Fit AR(``order``) by conditional least squares, or choose the order by AIC."""
     y = np.asarray(returns, dtype=np.float64)
-    if select_by_aic:
-        selected = ar_select_order(y, maxlag=max_order, ic="aic", trend=trend)
+    order, trend = settings.order, settings.trend
+    if settings.select_by_aic:
+        selected = ar_select_order(y, maxlag=settings.max_order, ic="aic", trend=trend)
         order = max(selected.ar_lags) if selected.ar_lags else 1
     result = AutoReg(y, lags=order, trend=trend).fit()
     params = np.asarray(result.params)

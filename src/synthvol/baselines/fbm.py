@@ -15,6 +15,7 @@ random walk with H fixed at 0.7.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,19 @@ from scipy import linalg
 
 from synthvol.baselines.forecasts import forecast_frame
 from synthvol.baselines.hurst import ESTIMATORS, HurstEstimate
+from synthvol.declare import param
+
+
+@dataclass(frozen=True)
+class FBMSettings:
+    """The fBm baseline's settings (the study's: ``baselines.fbm`` in params.yaml)."""
+
+    hurst_estimator: Literal["dfa", "rs"] = param(
+        "H by detrended fluctuation analysis (dfa) or rescaled range (rs)")
+    hurst_series: Literal["returns", "abs_returns"] = param(
+        "estimate H from returns (the fBm model of log price) or absolute returns")
+    method: Literal["davies-harte", "cholesky"] = param(
+        "fGn simulation: Davies-Harte circulant embedding (Cholesky fallback) or Cholesky")
 
 
 def fbm_autocovariance(hurst: float, lags: np.ndarray | int) -> np.ndarray:
@@ -94,15 +108,14 @@ class FBMBaseline:
                               self.sigma * np.sqrt(np.diag(cum_cov)), level)
 
 
-def fit_fbm(returns: np.ndarray, *, hurst_estimator: str, hurst_series: str, method: str,
-            history: int = 500) -> FBMBaseline:
-    """Estimate μ, σ and H from returns (H from ``returns`` or ``abs_returns``, by
-    ``hurst_estimator``: ``dfa`` or ``rs``); keep the last ``history`` standardised returns."""
+def fit_fbm(returns: np.ndarray, settings: FBMSettings, history: int = 500) -> FBMBaseline:
+    """Estimate μ, σ and H from returns (see :class:`FBMSettings`); keep the last ``history``
+    standardised returns."""
     r = np.asarray(returns, dtype=np.float64)
     mu, sigma = float(r.mean()), float(r.std(ddof=1))
-    series = np.abs(r) if hurst_series == "abs_returns" else r
-    estimate = ESTIMATORS[hurst_estimator](series)
+    series = np.abs(r) if settings.hurst_series == "abs_returns" else r
+    estimate = ESTIMATORS[settings.hurst_estimator](series)
     if not 0.0 < estimate.hurst < 1.0:
         estimate = HurstEstimate(float(np.clip(estimate.hurst, 0.01, 0.99)), estimate.method,
                                  estimate.scales, estimate.statistic, estimate.intercept)
-    return FBMBaseline(mu, sigma, estimate, (r[-history:] - mu) / sigma, method)
+    return FBMBaseline(mu, sigma, estimate, (r[-history:] - mu) / sigma, settings.method)

@@ -10,6 +10,7 @@ returns is back in the units of the returns.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -17,6 +18,19 @@ from arch import arch_model
 from scipy import stats
 
 from synthvol.baselines.forecasts import forecast_frame
+from synthvol.declare import param
+
+
+@dataclass(frozen=True)
+class GARCHSettings:
+    """The GARCH baseline's settings (the study's: ``baselines.garch`` in params.yaml)."""
+
+    p: int = param("lagged squared shocks (alpha terms)", ge=1, le=5)
+    q: int = param("lagged conditional variances (beta terms)", ge=0, le=5)
+    distribution: Literal["normal", "t"] = param("innovation distribution (t: standardised "
+                                                 "Student t)")
+    mean: Literal["Zero", "Constant"] = param("mean model of the returns")
+    rescale: float = param("fit on rescale x returns (100: percent), as arch recommends", gt=0)
 
 
 @dataclass(frozen=True)
@@ -124,11 +138,11 @@ class GARCHBaseline:
         return (self.mu + eps) / self.rescale
 
 
-def fit_garch(returns: np.ndarray, *, p: int, q: int, distribution: str, mean: str,
-              rescale: float) -> GARCHBaseline:
+def fit_garch(returns: np.ndarray, settings: GARCHSettings) -> GARCHBaseline:
     """Fit GARCH(p, q) by maximum likelihood with ``arch``."""
+    p, q, dist, mean, rescale = (settings.p, settings.q, settings.distribution, settings.mean,
+                                 settings.rescale)
     y = np.asarray(returns, dtype=np.float64) * rescale
-    dist = "normal" if distribution == "normal" else "t"
     res = arch_model(y, mean=mean, vol="GARCH", p=p, q=q, dist=dist,
                      rescale=False).fit(disp="off")
     params = res.params
@@ -137,7 +151,7 @@ def fit_garch(returns: np.ndarray, *, p: int, q: int, distribution: str, mean: s
     resid = np.asarray(res.resid)
     cvar = np.asarray(res.conditional_volatility) ** 2
     return GARCHBaseline(
-        p=p, q=q, distribution=dist, mean_model=mean, rescale=float(rescale),
+        p=p, q=q, distribution=dist, mean_model=mean, rescale=rescale,
         mu=float(params["mu"]) if mean == "Constant" else 0.0, omega=float(params["omega"]),
         alpha=alpha, beta=beta, nu=float(params["nu"]) if dist == "t" else None,
         loglik=float(res.loglikelihood), aic=float(res.aic), bic=float(res.bic),

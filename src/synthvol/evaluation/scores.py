@@ -27,44 +27,41 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import torch
 from torch import nn
 
-from synthvol.config import settings_from_section
-from synthvol.errors import ConfigError, DataError
+from synthvol.declare import build, param
+from synthvol.errors import DataError
 from synthvol.seeds import derive_seed, rng
-
-HEADS = ("linear", "sigmoid")
 
 
 @dataclass(frozen=True)
 class ScoreSettings:
-    """Size of the post-hoc networks and of their training (the params ``scores`` section;
-    no defaults: params.yaml's ``evaluation.scores`` and ``evaluation.stocks.scores``)."""
+    """Size of the post-hoc networks and of their training (params.yaml's
+    ``evaluation.stocks.scores``)."""
 
-    n_runs: int
-    hidden_dim: int | None  # None: TimeGAN's max(1, n_features // 2)
-    num_layers: int
-    discriminative_iterations: int
-    predictive_iterations: int
-    batch_size: int
-    learning_rate: float
-    test_fraction: float
-    head: str
-
-    def __post_init__(self) -> None:
-        if self.head not in HEADS:
-            raise ConfigError(f"scores.head must be one of {', '.join(HEADS)}, got {self.head!r}")
-        if not 0 < self.test_fraction < 1:
-            raise ConfigError(f"scores.test_fraction must be in (0, 1), got {self.test_fraction}")
+    n_runs: int = param("runs of each score, seeds derived from one seed", ge=1, le=100)
+    hidden_dim: int | None = param("GRU width; null = TimeGAN's max(1, n_features // 2)",
+                                   ge=1, le=1024)
+    num_layers: int = param("GRU layers", ge=1, le=8)
+    discriminative_iterations: int = param("mini-batch steps of the classifier", ge=1)
+    predictive_iterations: int = param("mini-batch steps of the next-step predictor", ge=1)
+    batch_size: int = param("windows per mini-batch", ge=1)
+    learning_rate: float = param("Adam step size", gt=0, le=1)
+    test_fraction: float = param("share of each class held out to score the classifier",
+                                 gt=0, lt=1)
+    head: Literal["linear", "sigmoid"] = param(
+        "output of the predictor: sigmoid for data in [0, 1] (the reference), linear otherwise")
 
     @classmethod
-    def from_mapping(cls, params: dict[str, Any]) -> ScoreSettings:
-        """Settings from a params section; an unknown or missing key is an error naming it."""
-        return settings_from_section(cls, params, "scores")
+    def from_mapping(cls, params: dict[str, Any],
+                     section: str = "evaluation.stocks.scores") -> ScoreSettings:
+        """Settings from the params section; an unknown, missing or out-of-range key is an
+        error naming it."""
+        return build(cls, params, section)
 
     def hidden_for(self, n_features: int) -> int:
         """The GRU width for data with ``n_features`` features."""

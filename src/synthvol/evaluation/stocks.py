@@ -334,7 +334,8 @@ def write_stocks_benchmark(data_path: str | os.PathLike[str], stocks: Mapping[st
                                  generators["device"],
                                  ScoreSettings.from_mapping(dict(stocks["scores"])),
                                  stylized_settings(stocks["stylized"]),
-                                 HeadlineSettings.from_mapping(dict(stocks["headline"])), seed,
+                                 HeadlineSettings.from_mapping(dict(stocks["headline"]),
+                                                              "evaluation.stocks.headline"), seed,
                                  n_samples=stocks["n_samples"])
     goal = goal_table(table)
     write_csv(table, output)

@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from synthvol.config import settings_from_section
-from synthvol.errors import ConfigError, DataError
+from synthvol.declare import build, param
+from synthvol.errors import DataError
 from synthvol.evaluation.minirocket import MiniRocket, ridge_decision
 from synthvol.evaluation.splits import fold_masks, time_groups
 from synthvol.seeds import derive_seed, rng
@@ -87,26 +87,27 @@ class Windows:
 
 @dataclass(frozen=True)
 class HeadlineSettings:
-    """Sizes of the headline test (params ``evaluation.headline``; no defaults)."""
+    """Sizes of the headline test (params ``evaluation.headline`` and
+    ``evaluation.stocks.headline``)."""
 
-    n_features: int       # MiniRocket features (rounded down to a multiple of 84)
-    normalise: bool       # standardise each window per feature first (levels, e.g. prices)
-    n_folds: int          # cross-fitting folds (time blocks per path)
-    max_windows: int      # windows per class at most (a seeded subsample beyond)
-    bootstrap_block: int  # starts per bootstrap group of windows cut from a path (>= L)
-    n_bootstrap: int      # block-bootstrap resamples for the SE and the p-value
-
-    def __post_init__(self) -> None:
-        if self.n_folds < 2 or self.max_windows < self.n_folds or self.n_bootstrap < 2 \
-                or self.bootstrap_block < 1 or self.n_features < 84:
-            raise ConfigError(f"evaluation.headline needs n_folds >= 2, max_windows >= n_folds, "
-                              f"n_bootstrap >= 2, bootstrap_block >= 1, n_features >= 84; got "
-                              f"{self}")
+    n_features: int = param("MiniRocket features (rounded down to a multiple of 84)",
+                            ge=84, le=100000)
+    normalise: bool = param("standardise each window per feature first (where levels differ, "
+                            "e.g. prices)")
+    n_folds: int = param("cross-fitting folds (time blocks per path, embargo of one window)",
+                         ge=2, le=50)
+    max_windows: int = param("windows per class at most (a seeded subsample beyond)", ge=2)
+    bootstrap_block: int = param("window starts per block-bootstrap group (at least the "
+                                 "window length)", ge=1)
+    n_bootstrap: int = param("block-bootstrap resamples for the SE and the p-value",
+                             ge=2, le=100000)
 
     @classmethod
-    def from_mapping(cls, params: dict[str, Any]) -> HeadlineSettings:
-        """Settings from the params section; an unknown or missing key is an error naming it."""
-        return settings_from_section(cls, params, "evaluation.headline")
+    def from_mapping(cls, params: dict[str, Any],
+                     section: str = "evaluation.headline") -> HeadlineSettings:
+        """Settings from the params section; an unknown, missing or out-of-range key is an
+        error naming it."""
+        return build(cls, params, section)
 
 
 @dataclass(frozen=True)

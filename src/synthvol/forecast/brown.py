@@ -39,7 +39,8 @@ from math import comb
 
 import numpy as np
 
-from synthvol.errors import ConfigError, DataError
+from synthvol.declare import param
+from synthvol.errors import DataError
 from synthvol.forecast.onestep import OneStepFit, variance_from_psi
 
 BROWN_ORDERS = {"brown_linear": 1, "brown_quadratic": 2}
@@ -134,14 +135,23 @@ def _least_squares_alpha(y: np.ndarray, order: int, a_initial: np.ndarray) -> fl
     return best
 
 
-def fit_brown(name: str, y: np.ndarray, *, alpha: float | None,
-              initial_periods: int) -> BrownFit:
+@dataclass(frozen=True)
+class BrownSettings:
+    """Brown's adaptive polynomial models' settings (the study's: ``forecast.brown`` in
+    params.yaml)."""
+
+    alpha: float | None = param("smoothing constant; null = least in-sample one-step squares",
+                                gt=0, lt=1)
+    initial_periods: int = param(
+        "levels of the OLS polynomial giving the initial coefficients (more than order + 1, "
+        "so the quadratic's fit has residual freedom)", ge=4, le=10000)
+
+
+def fit_brown(name: str, y: np.ndarray, settings: BrownSettings) -> BrownFit:
     """Fit ``brown_linear`` or ``brown_quadratic`` (α fixed, or least one-step squares)."""
     order = BROWN_ORDERS[name]
     y = np.asarray(y, dtype=float)
-    if initial_periods <= order + 1:
-        raise ConfigError(f"forecast.brown.initial_periods: {initial_periods} levels cannot "
-                          f"fit an order-{order} polynomial with residual freedom")
+    alpha, initial_periods = settings.alpha, settings.initial_periods
     if y.size < max(initial_periods, 10) or not np.all(np.isfinite(y)):
         raise DataError(f"{name}: need at least {max(initial_periods, 10)} finite values "
                         f"(got {y.size})")

@@ -16,9 +16,10 @@ from typing import Any
 import numpy as np
 
 from synthvol import registry
+from synthvol.declare import build
 from synthvol.forecast.adaptive import fit_ets
 from synthvol.forecast.benchmarks import fit_drift, fit_naive
-from synthvol.forecast.brown import fit_brown
+from synthvol.forecast.brown import BrownSettings, fit_brown
 from synthvol.forecast.curves import growth_curve
 
 FitFunction = Callable[[str, np.ndarray, Mapping[str, Any], Any], Any]
@@ -42,8 +43,7 @@ def exponential_smoothing_fit(name: str, y: np.ndarray, params: Mapping[str, Any
 
 def brown_fit(name: str, y: np.ndarray, params: Mapping[str, Any], previous: Any):
     """Brown's adaptive polynomial model of order 1 or 2 (chapter 5)."""
-    brown = params["brown"]
-    return fit_brown(name, y, alpha=brown["alpha"], initial_periods=int(brown["initial_periods"]))
+    return fit_brown(name, y, build(BrownSettings, params["brown"], "forecast.brown"))
 
 
 #: The family of each fit function, as the report names it.

@@ -3,7 +3,8 @@
 A generator learns from windows of scaled returns, shape ``(n_windows, length, n_features)``
 (a 2-D ``(n_windows, length)`` array is read as one feature), and samples new windows of the
 same layout. Checkpoints are ``torch.save`` files holding only tensors and plain Python
-values (``{"name", "hyper", "shape", "state"}``), read back with
+values (``{"name", "seed", "hyper", "shape", "state"}``, ``hyper`` the settings as params),
+read back with
 ``torch.load(weights_only=True)`` — no pickled objects.
 """
 
@@ -19,6 +20,7 @@ from typing import Any, ClassVar
 import numpy as np
 import torch
 
+from synthvol.declare import as_params, build
 from synthvol.errors import ConfigError
 from synthvol.io import write_bytes
 from synthvol.registry import GENERATORS as REGISTRY  # noqa: F401  (re-exported)
@@ -55,19 +57,31 @@ def resolve_device(name: str) -> torch.device:
 
 
 class Generator(ABC):
-    """Base class: subclasses set ``name`` and implement fit/sample/state I/O.
+    """Base class: subclasses set ``name`` and ``Settings`` and implement fit/sample/state I/O.
 
-    ``hyper`` holds the hyper-parameters (plain JSON values) the constructor was given, so a
-    checkpoint can rebuild the object. ``seed`` drives every random draw of fit and sample.
+    ``settings`` is the subclass's declaration (:mod:`synthvol.declare`) of its
+    hyper-parameters, already validated; a checkpoint stores it as params so it can rebuild
+    the object. ``seed`` drives every random draw of fit and sample.
     """
 
     name: ClassVar[str]
+    Settings: ClassVar[type]
 
-    def __init__(self, seed: int, device: str = "cpu", **hyper: Any) -> None:
+    def __init__(self, settings: Any, seed: int, device: str = "cpu") -> None:
+        if not isinstance(settings, self.Settings):
+            raise TypeError(f"{self.name} takes a {self.Settings.__name__}, "
+                            f"not {type(settings).__name__}")
+        self.settings = settings
         self.seed = int(seed)
         self.device = resolve_device(device)
-        self.hyper = dict(hyper)
         self.shape: tuple[int, int] | None = None   # (length, n_features) seen in fit
+
+    @classmethod
+    def configured(cls, seed: int, device: str = "cpu", **values: Any) -> Generator:
+        """The generator with settings built from params ``values`` (``generators.models.<name>``),
+        checked against its declaration: an unknown, missing or out-of-range key is an error
+        naming it."""
+        return cls(build(cls.Settings, values, f"generators.models.{cls.name}"), seed, device)
 
     @abstractmethod
     def _fit(self, windows: np.ndarray) -> list[dict[str, float]]:
@@ -116,7 +130,7 @@ class Generator(ABC):
         ``torch.save`` to a file records that file's name in the archive; saving to memory
         first keeps the temporary file's name out of the bytes.
         """
-        checkpoint = {"name": self.name, "seed": self.seed, "hyper": self.hyper,
+        checkpoint = {"name": self.name, "seed": self.seed, "hyper": as_params(self.settings),
                       "shape": list(self.shape or ()), "state": self.state_dict()}
         buffer = io.BytesIO()
         torch.save(checkpoint, buffer)
@@ -130,7 +144,7 @@ def generator_class(name: str) -> type[Generator]:
 
 def make_generator(name: str, seed: int, device: str = "cpu", **hyper: Any) -> Generator:
     """Construct the generator registered under ``name``."""
-    return generator_class(name)(seed=seed, device=device, **hyper)
+    return generator_class(name).configured(seed, device, **hyper)
 
 
 def load_generator(path: str | os.PathLike[str], device: str = "cpu") -> Generator:

@@ -37,20 +37,20 @@ it is no default.
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from synthvol.errors import ConfigError
+from synthvol.declare import param
 from synthvol.generators.base import Generator
 from synthvol.generators.nets import module_state, torch_generator, train_epochs
 
 #: Bounds of the decoder's log-variance (scaled units): s ≥ e^-5 ≈ 0.007, s ≤ e ≈ 2.7.
 LOGVAR_MIN, LOGVAR_MAX = -10.0, 2.0
-SAMPLE_FROM = ("mean", "likelihood")
 
 
 def realised_volatility(windows: np.ndarray) -> np.ndarray:
@@ -108,79 +108,53 @@ def kl_to_standard_normal(mean: torch.Tensor, logvar: torch.Tensor) -> torch.Ten
     return 0.5 * (mean ** 2 + torch.exp(logvar) - 1 - logvar).sum(1)
 
 
-class CVAE(Generator):
-    """Volatility-regime conditional VAE with GRU encoder and decoder.
+@dataclass(frozen=True)
+class CVAESettings:
+    """The CVAE's hyper-parameters (the study's: ``generators.models.cvae`` in params.yaml)."""
 
-    Parameters (no defaults: the study's are ``generators.models.cvae`` in params.yaml)
-    ----------
-    seed : int
-        Seeds network initialisation, shuffling, the reparameterisation noise and sampling.
-    device : str
-        ``cpu``, ``cuda`` or ``auto``.
-    latent_dim : int
-        Dimension of ``z``.
-    hidden_dim : int
-        GRU hidden size of encoder and decoder.
-    epochs : int
-        Passes over the training windows.
-    batch_size : int
-        Windows per mini-batch.
-    learning_rate : float
-        Adam step size.
-    beta : float
-        Weight of the KL term (1 = the ELBO).
-    n_regimes : int
-        Number of volatility regimes (quantile buckets of realised volatility).
-    sample_from : str
-        ``likelihood``: ``x ~ p(x | z, c)``; ``mean``: the decoder's mean ``m(z, c)``.
+    latent_dim: int = param("dimension of z", ge=1, smoke=2)
+    hidden_dim: int = param("GRU hidden size of encoder and decoder", ge=1, smoke=8)
+    epochs: int = param("passes over the training windows", ge=1, smoke=2)
+    batch_size: int = param("windows per mini-batch", ge=1, smoke=32)
+    learning_rate: float = param("Adam step size", gt=0)
+    beta: float = param("weight of the KL term (1 = the ELBO)", ge=0)
+    n_regimes: int = param("volatility regimes (quantile buckets of realised volatility)", ge=1)
+    sample_from: Literal["likelihood", "mean"] = param(
+        "likelihood: x ~ p(x | z, c); mean: the decoder's mean m(z, c)")
+
+
+class CVAE(Generator):
+    """Volatility-regime conditional VAE with GRU encoder and decoder (:class:`CVAESettings`).
+
+    ``seed`` seeds network initialisation, shuffling, the reparameterisation noise and
+    sampling.
     """
 
     name = "cvae"
+    Settings = CVAESettings
 
-    def __init__(self, seed: int, device: str = "cpu", *, latent_dim: int, hidden_dim: int,
-                 epochs: int, batch_size: int, learning_rate: float, beta: float, n_regimes: int,
-                 sample_from: str) -> None:
-        if sample_from not in SAMPLE_FROM:
-            raise ConfigError("generators.models.cvae.sample_from must be mean or likelihood, "
-                              f"got {sample_from!r}")
-        super().__init__(seed, device, latent_dim=int(latent_dim), hidden_dim=int(hidden_dim),
-                         epochs=int(epochs), batch_size=int(batch_size),
-                         learning_rate=float(learning_rate), beta=float(beta),
-                         n_regimes=int(n_regimes), sample_from=sample_from)
-        for key in ("latent_dim", "hidden_dim", "epochs", "batch_size", "learning_rate"):
-            if not self.hyper[key] > 0:
-                raise ConfigError(
-                    f"generators.models.cvae.{key} must be positive, got {self.hyper[key]!r}")
-        if self.hyper["beta"] < 0:
-            raise ConfigError(f"generators.models.cvae.beta must be >= 0, got {beta!r}")
-        if self.hyper["n_regimes"] < 1:
-            raise ConfigError(f"generators.models.cvae.n_regimes must be >= 1, got {n_regimes!r}")
-        self.latent_dim = self.hyper["latent_dim"]
-        self.hidden_dim = self.hyper["hidden_dim"]
-        self.epochs = self.hyper["epochs"]
-        self.batch_size = self.hyper["batch_size"]
-        self.learning_rate = self.hyper["learning_rate"]
-        self.beta = self.hyper["beta"]
-        self.n_regimes = self.hyper["n_regimes"]
+    def __init__(self, settings: CVAESettings, seed: int, device: str = "cpu") -> None:
+        super().__init__(settings, seed, device)
         self.encoder: ConditionalEncoder | None = None
         self.decoder: ConditionalDecoder | None = None
         self.boundaries = np.empty(0)            # realised-volatility cut points between regimes
         self.frequencies = np.empty(0)           # share of training windows in each regime
 
     def _build(self, n_features: int) -> tuple[ConditionalEncoder, ConditionalDecoder]:
-        sizes = (n_features, self.n_regimes, self.hidden_dim, self.latent_dim)
+        settings = self.settings
+        sizes = (n_features, settings.n_regimes, settings.hidden_dim, settings.latent_dim)
         self.encoder = ConditionalEncoder(*sizes).to(self.device)
         self.decoder = ConditionalDecoder(*sizes).to(self.device)
         return self.encoder, self.decoder
 
     def _one_hot(self, regimes: torch.Tensor) -> torch.Tensor:
-        return F.one_hot(regimes, self.n_regimes).float().to(self.device)
+        return F.one_hot(regimes, self.settings.n_regimes).float().to(self.device)
 
     def _fit(self, windows: np.ndarray) -> list[dict[str, float]]:
-        probs = np.arange(1, self.n_regimes) / self.n_regimes
+        probs = np.arange(1, self.settings.n_regimes) / self.settings.n_regimes
         self.boundaries = np.quantile(realised_volatility(windows), probs)
         labels = regime_labels(windows, self.boundaries)
-        self.frequencies = np.bincount(labels, minlength=self.n_regimes) / len(labels)
+        self.frequencies = np.bincount(labels, minlength=self.settings.n_regimes) / len(labels)
         encoder, decoder = self._build(windows.shape[2])
         d = windows.shape[2]
         with torch.no_grad():         # the decoder's noise starts at the data's variance
@@ -189,7 +163,7 @@ class CVAE(Generator):
         data = torch.from_numpy(windows).to(self.device)
         conditions = self._one_hot(torch.from_numpy(labels))
         optimiser = torch.optim.Adam([*encoder.parameters(), *decoder.parameters()],
-                                     lr=self.learning_rate)
+                                     lr=self.settings.learning_rate)
         noise = torch_generator(self.seed, self.name, "noise")
 
         def step(index: torch.Tensor) -> dict[str, float]:
@@ -199,14 +173,14 @@ class CVAE(Generator):
             mean_x, logvar_x = decoder(mean_z + torch.exp(0.5 * logvar_z) * eps, c, x.shape[1])
             nll = gaussian_nll(x, mean_x, logvar_x).mean()
             kl = kl_to_standard_normal(mean_z, logvar_z).mean()
-            loss = nll + self.beta * kl
+            loss = nll + self.settings.beta * kl
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
             return {"loss": loss.item(), "nll": nll.item(), "kl": kl.item(),
                     "recon_mse": F.mse_loss(mean_x, x).item()}
 
-        return train_epochs(step, len(windows), self.epochs, self.batch_size,
+        return train_epochs(step, len(windows), self.settings.epochs, self.settings.batch_size,
                             torch_generator(self.seed, self.name, "shuffle"),
                             f"{self.name} epoch")
 
@@ -216,9 +190,9 @@ class CVAE(Generator):
             raise RuntimeError("cvae: networks missing; fit() or load first")
         n = len(regimes)
         condition = self._one_hot(torch.as_tensor(regimes, dtype=torch.long))
-        z = torch.randn((n, self.latent_dim), generator=generator).to(self.device)
+        z = torch.randn((n, self.settings.latent_dim), generator=generator).to(self.device)
         mean, logvar = self.decoder(z, condition, length)
-        if self.hyper["sample_from"] == "mean":
+        if self.settings.sample_from == "mean":
             return mean.cpu().numpy()
         eps = torch.randn(mean.shape, generator=generator).to(self.device)
         return (mean + torch.exp(0.5 * logvar) * eps).cpu().numpy()
@@ -235,8 +209,9 @@ class CVAE(Generator):
             raise RuntimeError("cvae: sample_conditional() before fit() or load()")
         labels = np.asarray(regimes)
         if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer) \
-                or labels.size and (labels.min() < 0 or labels.max() >= self.n_regimes):
-            raise ValueError(f"regimes must be a 1-D integer array in [0, {self.n_regimes}), "
+                or labels.size and (labels.min() < 0 or labels.max() >= self.settings.n_regimes):
+            raise ValueError(f"regimes must be a 1-D integer array in "
+                             f"[0, {self.settings.n_regimes}), "
                              f"got {labels!r}")
         generator = torch_generator(self.seed, self.name, "sample_conditional")
         with torch.no_grad():

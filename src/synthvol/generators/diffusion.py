@@ -45,13 +45,14 @@ undone after sampling).
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import torch
 from torch import nn
 
-from synthvol.errors import ConfigError
+from synthvol.declare import param
 from synthvol.generators.base import Generator
 from synthvol.generators.nets import (
     module_state,
@@ -61,8 +62,6 @@ from synthvol.generators.nets import (
 )
 from synthvol.progress import Progress, get_logger
 
-SCHEDULES = ("cosine", "scaled_linear", "notebook")
-PREDICTIONS = ("x0", "epsilon")
 #: Degree of the denoiser's polynomial trend (Diffusion-TS uses a cubic).
 TREND_DEGREE = 3
 
@@ -79,8 +78,7 @@ def beta_schedule(name: str, n_steps: int) -> torch.Tensor:
         return torch.linspace(scale * 1e-4, scale * 0.02, n_steps, dtype=torch.float64)
     if name == "notebook":
         return torch.linspace(1e-4, 0.02, n_steps, dtype=torch.float64)
-    raise ConfigError(f"generators.models.diffusion.schedule must be one of "
-                      f"{', '.join(SCHEDULES)}, got {name!r}")
+    raise ValueError(f"unknown schedule {name!r}")
 
 
 class _ResidualBlock(nn.Module):
@@ -146,50 +144,36 @@ def fourier_loss(predicted: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return gap.real.abs().mean() + gap.imag.abs().mean()
 
 
-class DDPM(Generator):
-    """Denoising diffusion probabilistic model with a trend + residual conv denoiser.
+@dataclass(frozen=True)
+class DDPMSettings:
+    """DDPM's hyper-parameters (the study's: ``generators.models.diffusion`` in params.yaml)."""
 
-    Parameters (no defaults: the study's are ``generators.models.diffusion`` in params.yaml)
-    ----------
-    n_steps : the number of diffusion steps ``T``.
-    schedule : ``cosine`` (default), ``scaled_linear`` or ``notebook`` (defective, see the
-        module docstring).
-    prediction : what the denoiser predicts, ``epsilon`` (Ho et al., squared error) or ``x0``
-        (Diffusion-TS, L1 plus the Fourier term).
-    fourier_weight : weight ``λ`` of the Fourier term with ``prediction="x0"``; ``None`` =
-        ``√L / 5``, 0 = off. Must stay null with ``epsilon``.
-    channels, n_blocks : width and depth of the denoiser.
-    epochs, batch_size, learning_rate : Adam training.
-    """
+    n_steps: int = param("diffusion steps T", ge=1, le=10000, smoke=10)
+    schedule: Literal["cosine", "scaled_linear", "notebook"] = param(
+        "cosine | scaled_linear (both reach noise) | notebook (alpha_bar_T = 0.36: defective)")
+    prediction: Literal["x0", "epsilon"] = param(
+        "what the denoiser predicts: epsilon (Ho et al., squared error) | x0 (Diffusion-TS: L1 "
+        "plus the Fourier term)")
+    fourier_weight: float | None = param(
+        "weight of the Fourier term, prediction x0 only (0 = off); null = sqrt(window length) "
+        "/ 5", ge=0)
+    channels: int = param("width of the denoiser", ge=1, smoke=8)
+    n_blocks: int = param("residual blocks of the denoiser", ge=1, le=64, smoke=1)
+    epochs: int = param("passes over the training windows", ge=1, smoke=2)
+    batch_size: int = param("windows per mini-batch", ge=1, smoke=32)
+    learning_rate: float = param("Adam step size", gt=0)
+
+
+class DDPM(Generator):
+    """Denoising diffusion probabilistic model with a trend + residual conv denoiser
+    (:class:`DDPMSettings`)."""
 
     name = "diffusion"
+    Settings = DDPMSettings
 
-    def __init__(self, seed: int, device: str = "cpu", *, n_steps: int, schedule: str,
-                 prediction: str, fourier_weight: float | None, channels: int, n_blocks: int,
-                 epochs: int, batch_size: int, learning_rate: float) -> None:
-        for key, value in (("n_steps", n_steps), ("channels", channels),
-                           ("n_blocks", n_blocks), ("epochs", epochs),
-                           ("batch_size", batch_size)):
-            if int(value) < 1:
-                raise ConfigError(f"generators.models.diffusion.{key} must be >= 1, got {value}")
-        if prediction not in PREDICTIONS:
-            raise ConfigError(f"generators.models.diffusion.prediction must be x0 or epsilon, "
-                              f"got {prediction!r}")
-        if fourier_weight is not None and prediction == "epsilon":
-            raise ConfigError("generators.models.diffusion.fourier_weight applies to "
-                              "prediction x0 only; leave it null with epsilon")
-        if fourier_weight is not None and not fourier_weight >= 0:
-            raise ConfigError("generators.models.diffusion.fourier_weight must be >= 0 or null, "
-                              f"got {fourier_weight}")
-        betas = beta_schedule(schedule, int(n_steps))
-        if betas.max() >= 1:
-            raise ConfigError(f"generators.models.diffusion: schedule {schedule!r} with n_steps="
-                              f"{n_steps} has beta >= 1; use more steps")
-        super().__init__(seed, device, n_steps=int(n_steps), schedule=schedule,
-                         prediction=prediction,
-                         fourier_weight=None if fourier_weight is None else float(fourier_weight),
-                         channels=int(channels), n_blocks=int(n_blocks), epochs=int(epochs),
-                         batch_size=int(batch_size), learning_rate=float(learning_rate))
+    def __init__(self, settings: DDPMSettings, seed: int, device: str = "cpu") -> None:
+        super().__init__(settings, seed, device)
+        betas = beta_schedule(settings.schedule, settings.n_steps)
         alpha_bars = torch.cumprod(1.0 - betas, 0)
         previous = torch.cat([torch.ones(1, dtype=torch.float64), alpha_bars[:-1]])
         self.betas = betas.float().to(self.device)
@@ -203,7 +187,8 @@ class DDPM(Generator):
             get_logger("generators").warning(
                 "diffusion: schedule %r leaves alpha_bar_T = %.3f: x_T keeps %.0f%% of the "
                 "signal, so sampling from N(0, I) starts from a law the model never saw",
-                schedule, self.terminal_alpha_bar, 100 * math.sqrt(self.terminal_alpha_bar))
+                settings.schedule, self.terminal_alpha_bar,
+                100 * math.sqrt(self.terminal_alpha_bar))
         self.net: Denoiser | None = None
         self.mean: torch.Tensor | None = None   # (d,) standardisation of the windows
         self.std: torch.Tensor | None = None
@@ -221,11 +206,11 @@ class DDPM(Generator):
         return a_bar.sqrt() * x0 + (1.0 - a_bar).sqrt() * noise
 
     def _build(self, n_features: int) -> Denoiser:
-        return Denoiser(n_features, self.hyper["channels"], self.hyper["n_blocks"]).to(
+        return Denoiser(n_features, self.settings.channels, self.settings.n_blocks).to(
             self.device)
 
     def _fourier_weight(self, length: int) -> float:
-        weight = self.hyper["fourier_weight"]
+        weight = self.settings.fourier_weight
         return math.sqrt(length) / 5 if weight is None else weight
 
     def _fit(self, windows: np.ndarray) -> list[dict[str, float]]:
@@ -235,14 +220,14 @@ class DDPM(Generator):
         x0 = ((data - self.mean) / self.std).to(self.device)
         self.low, self.high = x0.amin(dim=(0, 1)).cpu(), x0.amax(dim=(0, 1)).cpu()
         self.net = self._build(x0.shape[2])
-        optimiser = torch.optim.Adam(self.net.parameters(), lr=self.hyper["learning_rate"])
+        optimiser = torch.optim.Adam(self.net.parameters(), lr=self.settings.learning_rate)
         noise_gen = torch_generator(self.seed, "diffusion", "noise")
         weight = self._fourier_weight(x0.shape[1])
-        predict_x0 = self.hyper["prediction"] == "x0"
+        predict_x0 = self.settings.prediction == "x0"
 
         def step(index: torch.Tensor) -> dict[str, float]:
             batch = x0[index.to(self.device)]
-            t = torch.randint(0, self.hyper["n_steps"], (len(batch),),
+            t = torch.randint(0, self.settings.n_steps, (len(batch),),
                               generator=noise_gen).to(self.device)
             eps = torch.randn(batch.shape, generator=noise_gen).to(self.device)
             output = self.net(self.q_sample(batch, t, eps), t)
@@ -260,7 +245,7 @@ class DDPM(Generator):
             return metrics
 
         self.net.train()
-        history = train_epochs(step, len(x0), self.hyper["epochs"], self.hyper["batch_size"],
+        history = train_epochs(step, len(x0), self.settings.epochs, self.settings.batch_size,
                                torch_generator(self.seed, "diffusion", "batches"),
                                "diffusion epoch")
         self.net.eval()
@@ -273,12 +258,12 @@ class DDPM(Generator):
         d = self.mean.shape[0]
         low, high = self.low.to(self.device), self.high.to(self.device)
         x = torch.randn((n, length, d), generator=gen).to(self.device)
-        progress = Progress("diffusion sampling step", self.hyper["n_steps"],
-                            every=max(1, self.hyper["n_steps"] // 4))
-        for done, t in enumerate(range(self.hyper["n_steps"] - 1, -1, -1), start=1):
+        progress = Progress("diffusion sampling step", self.settings.n_steps,
+                            every=max(1, self.settings.n_steps // 4))
+        for done, t in enumerate(range(self.settings.n_steps - 1, -1, -1), start=1):
             steps = torch.full((n,), t, dtype=torch.long, device=self.device)
             output = self.net(x, steps)
-            if self.hyper["prediction"] == "x0":
+            if self.settings.prediction == "x0":
                 x0 = output
             else:
                 a_bar = self.alpha_bars[t]

@@ -23,13 +23,15 @@ Differences from the notebook, named here and in the report:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
 
-from synthvol.errors import ConfigError, DataError
+from synthvol.declare import param
+from synthvol.errors import DataError
 from synthvol.generators.base import Generator
 from synthvol.generators.nets import module_state, torch_generator, train_epochs
 
@@ -76,39 +78,35 @@ def chronological_split(n: int, length: int, val_fraction: float) -> tuple[slice
     return slice(0, n_train), slice(n - n_val, n)
 
 
-class LSTMAttention(Generator):
-    """One-step LSTM-attention regressor rolled forward with Gaussian noise.
+@dataclass(frozen=True)
+class LSTMAttentionSettings:
+    """The LSTM-attention net's hyper-parameters (the study's:
+    ``generators.models.lstm_attention`` in params.yaml)."""
 
-    Parameters (no defaults: the study's are ``generators.models.lstm_attention`` in params.yaml)
-    ----------
-    hidden_size, num_layers, num_heads, dropout : network size (``2 * hidden_size`` must
-        be divisible by ``num_heads``).
-    epochs, batch_size, learning_rate, patience, val_fraction : AdamW training with early
-        stopping on the chronological validation block.
-    noise_std : ``h``, the std of the Gaussian noise added to each prediction (scaled
-        units), or ``None`` for the validation residual std.
-    """
+    hidden_size: int = param("LSTM hidden size per direction", ge=1, smoke=4)
+    num_layers: int = param("LSTM layers", ge=1, le=10, smoke=1)
+    num_heads: int = param("attention heads (must divide 2 * hidden_size)", ge=1, smoke=2)
+    dropout: float = param("dropout between LSTM layers and in the head", ge=0, lt=1)
+    epochs: int = param("AdamW passes over the training windows at most", ge=1, smoke=2)
+    batch_size: int = param("windows per mini-batch", ge=1, smoke=32)
+    learning_rate: float = param("AdamW step size", gt=0)
+    patience: int = param("epochs without a better validation loss before stopping", ge=1)
+    val_fraction: float = param("last share of the windows that validates (chronological "
+                                "split)", gt=0, lt=1)
+    noise_std: float | None = param(
+        "h, the std of the Gaussian noise added to each prediction (scaled units); null = the "
+        "validation residual std", ge=0)
+
+
+class LSTMAttention(Generator):
+    """One-step LSTM-attention regressor rolled forward with Gaussian noise
+    (:class:`LSTMAttentionSettings`)."""
 
     name = "lstm_attention"
+    Settings = LSTMAttentionSettings
 
-    def __init__(self, seed: int, device: str = "cpu", *, hidden_size: int, num_layers: int,
-                 num_heads: int, dropout: float, epochs: int, batch_size: int,
-                 learning_rate: float, patience: int, val_fraction: float,
-                 noise_std: float | None) -> None:
-        if (2 * int(hidden_size)) % int(num_heads):
-            raise ConfigError("generators.models.lstm_attention: 2 * hidden_size "
-                              f"({2 * hidden_size}) must be divisible by num_heads ({num_heads})")
-        if not 0 < val_fraction < 1:
-            raise ConfigError("generators.models.lstm_attention.val_fraction must be in (0, 1),"
-                              f" got {val_fraction}")
-        if noise_std is not None and noise_std < 0:
-            raise ConfigError("generators.models.lstm_attention.noise_std must be >= 0 or null,"
-                              f" got {noise_std}")
-        super().__init__(seed, device, hidden_size=int(hidden_size), num_layers=int(num_layers),
-                         num_heads=int(num_heads), dropout=float(dropout), epochs=int(epochs),
-                         batch_size=int(batch_size), learning_rate=float(learning_rate),
-                         patience=int(patience), val_fraction=float(val_fraction),
-                         noise_std=None if noise_std is None else float(noise_std))
+    def __init__(self, settings: LSTMAttentionSettings, seed: int, device: str = "cpu") -> None:
+        super().__init__(settings, seed, device)
         self.net: AttentionRegressor | None = None
         self.contexts: torch.Tensor | None = None   # (n, length - 1, d) starting contexts
         self.noise_std: float | None = None         # h actually used when sampling
@@ -119,9 +117,9 @@ class LSTMAttention(Generator):
         return True
 
     def _build(self, n_features: int) -> AttentionRegressor:
-        h = self.hyper
-        return AttentionRegressor(n_features, h["hidden_size"], h["num_layers"],
-                                  h["num_heads"], h["dropout"]).to(self.device)
+        s = self.settings
+        return AttentionRegressor(n_features, s.hidden_size, s.num_layers, s.num_heads,
+                                  s.dropout).to(self.device)
 
     def _fit(self, windows: np.ndarray) -> list[dict[str, float]]:
         n, length, d = windows.shape
@@ -131,13 +129,13 @@ class LSTMAttention(Generator):
                             "overlap by length - 1 steps; the chronological validation split "
                             "needs the stride-1 windows in time order (shuffle after it, not "
                             "before)")
-        train, val = chronological_split(n, length, self.hyper["val_fraction"])
+        train, val = chronological_split(n, length, self.settings.val_fraction)
         n_train = train.stop
         data = torch.from_numpy(windows).to(self.device)
         x_train, y_train = data[train, :-1], data[train, -1]
         x_val, y_val = data[val, :-1], data[val, -1]
         self.net = self._build(d)
-        optimiser = torch.optim.AdamW(self.net.parameters(), lr=self.hyper["learning_rate"],
+        optimiser = torch.optim.AdamW(self.net.parameters(), lr=self.settings.learning_rate,
                                       weight_decay=1e-5)
 
         def step(index: torch.Tensor) -> dict[str, float]:
@@ -158,14 +156,14 @@ class LSTMAttention(Generator):
             return loss
 
         self.net.train()
-        history = train_epochs(step, n_train, self.hyper["epochs"], self.hyper["batch_size"],
+        history = train_epochs(step, n_train, self.settings.epochs, self.settings.batch_size,
                                torch_generator(self.seed, "lstm_attention", "batches"),
                                "lstm_attention", validate=validate,
-                               patience=self.hyper["patience"], module=self.net)
+                               patience=self.settings.patience, module=self.net)
         self.net.eval()
         self.contexts = data[:, :-1].cpu().clone()
         residual = validate() ** 0.5
-        self.noise_std = residual if self.hyper["noise_std"] is None else self.hyper["noise_std"]
+        self.noise_std = residual if self.settings.noise_std is None else self.settings.noise_std
         return history
 
     def _sample(self, n: int, length: int) -> np.ndarray:

@@ -24,6 +24,7 @@ import numpy as np
 import torch
 
 from synthvol.data.prepare import MinMaxScaler, load_windows
+from synthvol.declare import as_params
 from synthvol.errors import DataError
 from synthvol.generators.base import Generator, generator_class, load_generator
 from synthvol.io import read_json, write_json, write_parquet
@@ -54,8 +55,8 @@ def build_generator(name: str, training: int, seed: int,
     """Training number ``training`` of generator ``name``: its ``generators.models``
     hyper-parameters and a seed of its own."""
     cls = generator_class(name)   # an unknown name raises ConfigError before the lookup below
-    return cls(derive_seed(seed, "generators", name, int(training)), generators["device"],
-               **generators["models"][name])
+    return cls.configured(derive_seed(seed, "generators", name, int(training)),
+                          generators["device"], **generators["models"][name])
 
 
 def _history_summary(history: list[dict[str, float]]) -> dict[str, Any]:
@@ -82,8 +83,8 @@ def train_generator(name: str, training: int, seed: int, generators: Mapping[str
             "seed": generator.seed,
             "device": str(generator.device), "threads": int(threads),
             "n_windows": int(windows.shape[0]), "window_length": int(windows.shape[1]),
-            "hyper": generator.hyper, "history_summary": _history_summary(report.history),
-            "history": report.history}
+            "hyper": as_params(generator.settings),
+            "history_summary": _history_summary(report.history), "history": report.history}
     write_json(info, train_json_path)
     logger.info("trained %s in %.1fs", name, report.seconds)
     return info

@@ -37,12 +37,14 @@ Implementation choices (named here and in the report):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import torch
 from numba import njit, prange
 
+from synthvol.declare import param
 from synthvol.errors import ConfigError
 from synthvol.generators.base import Generator
 from synthvol.progress import Progress, get_logger
@@ -225,52 +227,44 @@ def _bridge_paths(refs: np.ndarray, noise: np.ndarray, columns: np.ndarray, band
     return out[:, 1:, :]
 
 
-class SBTS(Generator):
-    """Kernel Schrödinger-bridge generator; see the module docstring for the scheme.
+@dataclass(frozen=True)
+class SBTSSettings:
+    """SBTS's hyper-parameters (the study's: ``generators.models.sbts`` in params.yaml)."""
 
-    Parameters (no defaults: the study's are ``generators.models.sbts`` in params.yaml)
-    ----------
-    bandwidth : Gaussian kernel bandwidth ``h`` in scaled units.
-    n_substeps : Euler substeps ``N_π`` per time step.
-    markov_order : condition on the last ``K`` points (Markovian variant, allows long
-        paths), or ``None`` for the whole past.
-    max_references : use at most this many training windows (a seeded random subset;
-        ``None`` = all); the cost is linear in it.
-    """
+    bandwidth: float = param("Gaussian kernel bandwidth h (scaled units)", gt=0)
+    n_substeps: int = param("Euler substeps N_pi per time step", ge=1, le=100000, smoke=5)
+    markov_order: int | None = param(
+        "condition on the last K points (Markovian variant, allows long paths); null = the "
+        "whole past", ge=1)
+    max_references: int | None = param(
+        "training windows used as references (a seeded random subset; the cost is linear in "
+        "it); null = all", ge=2, smoke=60)
+
+
+class SBTS(Generator):
+    """Kernel Schrödinger-bridge generator (:class:`SBTSSettings`); see the module docstring
+    for the scheme."""
 
     name = "sbts"
+    Settings = SBTSSettings
 
-    def __init__(self, seed: int, device: str = "cpu", *, bandwidth: float, n_substeps: int,
-                 markov_order: int | None, max_references: int | None) -> None:
-        if not bandwidth > 0:
-            raise ConfigError(f"generators.models.sbts.bandwidth must be > 0, got {bandwidth}")
-        if int(n_substeps) < 1:
-            raise ConfigError(f"generators.models.sbts.n_substeps must be >= 1, got {n_substeps}")
-        if markov_order is not None and int(markov_order) < 1:
-            raise ConfigError("generators.models.sbts.markov_order must be >= 1 or null, "
-                              f"got {markov_order}")
-        if max_references is not None and int(max_references) < 2:
-            raise ConfigError("generators.models.sbts.max_references must be >= 2 or null, "
-                              f"got {max_references}")
-        super().__init__(seed, device, bandwidth=float(bandwidth), n_substeps=int(n_substeps),
-                         markov_order=None if markov_order is None else int(markov_order),
-                         max_references=None if max_references is None
-                         else int(max_references))
+    def __init__(self, settings: SBTSSettings, seed: int, device: str = "cpu") -> None:
+        super().__init__(settings, seed, device)
         self.references: np.ndarray | None = None   # (M, length, d), float64
 
     @property
     def supports_long_paths(self) -> bool:
         """Long paths need the Markovian variant (a finite ``markov_order``)."""
-        return self.hyper["markov_order"] is not None
+        return self.settings.markov_order is not None
 
     def _fit(self, windows: np.ndarray) -> list[dict[str, float]]:
-        limit = self.hyper["max_references"]
+        limit = self.settings.max_references
         refs = windows.astype(np.float64)
         if limit is not None and limit < len(refs):
             keep = np.sort(rng(self.seed, "sbts", "references").choice(len(refs), limit,
                                                                        replace=False))
             refs = refs[keep]
-        order = self.hyper["markov_order"]
+        order = self.settings.markov_order
         if order is not None and order >= refs.shape[1]:
             raise ConfigError(f"generators.models.sbts.markov_order={order} must be below the "
                               f"window length {refs.shape[1]}")
@@ -283,10 +277,10 @@ class SBTS(Generator):
         n_refs, window, d = self.references.shape
         refs = np.concatenate([np.zeros((n_refs, 1, d)), self.references], axis=1)
         columns = np.minimum(np.arange(length), window - 1).astype(np.int64)
-        n_sub = self.hyper["n_substeps"]
+        n_sub = self.settings.n_substeps
         noise = rng(self.seed, "sbts", "noise", n, length).standard_normal(
             (n, length, n_sub, d))
-        order = self.hyper["markov_order"] or length
+        order = self.settings.markov_order or length
         logger = get_logger("generators")
         if not _bridge_paths.signatures:
             logger.info("compiling numba kernels (SBTS bridge)...")
@@ -295,7 +289,7 @@ class SBTS(Generator):
         for start in range(0, n, _PATHS_PER_LOG):
             stop = min(n, start + _PATHS_PER_LOG)
             out[start:stop] = _bridge_paths(refs, noise[start:stop], columns,
-                                            self.hyper["bandwidth"], 1.0 / window, order)
+                                            self.settings.bandwidth, 1.0 / window, order)
             progress.update(stop)
         return out
 

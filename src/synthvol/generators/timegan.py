@@ -38,14 +38,15 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from synthvol.errors import ConfigError
+from synthvol.declare import param
 from synthvol.generators.base import Generator
 from synthvol.generators.nets import (
     module_state,
@@ -59,7 +60,6 @@ DISCRIMINATOR_THRESHOLD = 0.15
 #: The reference code's budget (jsyoon0823/TimeGAN, ``main_timegan.py``): iterations per
 #: phase and Adam's default step size.
 REFERENCE_ITERATIONS, REFERENCE_LEARNING_RATE = 10_000, 1e-3
-BUDGETS = ("cpu", "reference")
 
 
 class RecurrentBlock(nn.Module):
@@ -131,64 +131,51 @@ def adversarial_loss(logits: torch.Tensor, real: bool) -> torch.Tensor:
     return F.binary_cross_entropy_with_logits(logits, target)
 
 
-def _positive(name: str, value: float) -> None:
-    if not value > 0:
-        raise ConfigError(f"generators.models.timegan.{name} must be positive, got {value!r}")
+@dataclass(frozen=True)
+class TimeGANSettings:
+    """TimeGAN's hyper-parameters (the study's: ``generators.models.timegan`` in params.yaml)."""
+
+    hidden_dim: int = param("latent width and GRU hidden size of all five networks "
+                            "(reference: 24)", ge=1, smoke=4)
+    num_layers: int = param("GRU layers per network, the supervisor one fewer (reference: 3)",
+                            ge=1, le=10, smoke=1)
+    iterations: int = param("mini-batch steps per training phase (reference: 10,000)", ge=1,
+                            smoke=3)
+    batch_size: int = param("windows per mini-batch", ge=1, smoke=16)
+    learning_rate: float = param("Adam step size of all five optimisers (reference: 1e-3)",
+                                 gt=0)
+    gamma: float = param("weight of the adversarial loss on the unsupervised latent path "
+                         "E_hat", ge=0)
+    budget: Literal["cpu", "reference"] = param(
+        "cpu: iterations and learning_rate as given; reference: the reference code's 10,000 "
+        "iterations per phase at learning rate 1e-3 (the two are then ignored)")
 
 
 class TimeGAN(Generator):
-    """TimeGAN with the reference code's three training phases and losses.
+    """TimeGAN with the reference code's three training phases and losses
+    (:class:`TimeGANSettings`).
 
-    Parameters (no defaults: the study's are ``generators.models.timegan`` in params.yaml)
-    ----------
-    seed : int
-        Seeds network initialisation, mini-batches and noise.
-    device : str
-        ``cpu``, ``cuda`` or ``auto``.
-    hidden_dim : int
-        Latent width and GRU hidden size of all five networks (reference: 24).
-    num_layers : int
-        GRU layers per network (the supervisor has one fewer; reference: 3).
-    budget : str
-        ``cpu``: ``iterations`` and ``learning_rate`` as given; ``reference``: the reference
-        code's 10,000 iterations per phase at learning rate 1e-3.
-    iterations : int
-        Mini-batch steps per training phase (reference: 10,000 per phase).
-    batch_size : int
-        Windows per mini-batch.
-    learning_rate : float
-        Adam step size of all five optimisers (the reference uses Adam's default, 1e-3).
-    gamma : float
-        Weight of the adversarial loss on the unsupervised latent path ``E_hat``.
+    ``seed`` seeds network initialisation, mini-batches and noise.
     """
 
     name = "timegan"
+    Settings = TimeGANSettings
 
-    def __init__(self, seed: int, device: str = "cpu", *, hidden_dim: int, num_layers: int,
-                 iterations: int, batch_size: int, learning_rate: float, gamma: float,
-                 budget: str) -> None:
-        if budget not in BUDGETS:
-            raise ConfigError(f"generators.models.timegan.budget must be cpu or reference, "
-                              f"got {budget!r}")
-        if budget == "reference":
-            iterations, learning_rate = REFERENCE_ITERATIONS, REFERENCE_LEARNING_RATE
-        super().__init__(seed, device, hidden_dim=int(hidden_dim), num_layers=int(num_layers),
-                         iterations=int(iterations), batch_size=int(batch_size),
-                         learning_rate=float(learning_rate), gamma=float(gamma), budget=budget)
-        for key in ("hidden_dim", "num_layers", "iterations", "batch_size", "learning_rate"):
-            _positive(key, self.hyper[key])
-        if self.hyper["gamma"] < 0:
-            raise ConfigError(f"generators.models.timegan.gamma must be >= 0, got {gamma!r}")
-        self.hidden_dim = self.hyper["hidden_dim"]
-        self.num_layers = self.hyper["num_layers"]
-        self.iterations = self.hyper["iterations"]
-        self.batch_size = self.hyper["batch_size"]
-        self.learning_rate = self.hyper["learning_rate"]
-        self.gamma = self.hyper["gamma"]
+    def __init__(self, settings: TimeGANSettings, seed: int, device: str = "cpu") -> None:
+        super().__init__(settings, seed, device)
         self.nets: TimeGANNetworks | None = None
 
+    @property
+    def training_budget(self) -> tuple[int, float]:
+        """Iterations per phase and Adam step size: the settings', or with ``budget:
+        reference`` the reference code's."""
+        if self.settings.budget == "reference":
+            return REFERENCE_ITERATIONS, REFERENCE_LEARNING_RATE
+        return self.settings.iterations, self.settings.learning_rate
+
     def _build(self, n_features: int) -> TimeGANNetworks:
-        self.nets = TimeGANNetworks(n_features, self.hidden_dim, self.num_layers).to(self.device)
+        self.nets = TimeGANNetworks(n_features, self.settings.hidden_dim,
+                                    self.settings.num_layers).to(self.device)
         return self.nets
 
     def _noise(self, n: int, length: int, generator: torch.Generator) -> torch.Tensor:
@@ -203,10 +190,12 @@ class TimeGAN(Generator):
         nets = self._build(windows.shape[2])
         batches = torch_generator(self.seed, self.name, "batches")
         noise = torch_generator(self.seed, self.name, "noise")
+        iterations, learning_rate = self.training_budget
+        batch_size, gamma = self.settings.batch_size, self.settings.gamma
 
         def adam(*modules: nn.Module) -> torch.optim.Adam:
             params = [p for m in modules for p in m.parameters()]
-            return torch.optim.Adam(params, lr=self.learning_rate)
+            return torch.optim.Adam(params, lr=learning_rate)
 
         embed_opt = adam(nets.embedder, nets.recovery)
         supervise_opt = adam(nets.supervisor)
@@ -249,7 +238,7 @@ class TimeGAN(Generator):
                 adv_e = adversarial_loss(logits_e, real=True)
                 sup = supervised_loss(h, h_next)
                 mom = moment_loss(nets.recovery(h_hat), x)
-            loss = adv + self.gamma * adv_e + 100 * torch.sqrt(sup) + 100 * mom
+            loss = adv + gamma * adv_e + 100 * torch.sqrt(sup) + 100 * mom
             generate_opt.zero_grad()
             loss.backward()
             generate_opt.step()
@@ -265,7 +254,7 @@ class TimeGAN(Generator):
                 torch.cat([h, h_hat, e_hat])).split(len(x))
             loss = (adversarial_loss(logits, real=True)
                     + adversarial_loss(logits_hat, real=False)
-                    + self.gamma * adversarial_loss(logits_e, real=False))
+                    + gamma * adversarial_loss(logits_e, real=False))
             updated = loss.item() > DISCRIMINATOR_THRESHOLD
             if updated:
                 discriminate_opt.zero_grad()
@@ -276,10 +265,10 @@ class TimeGAN(Generator):
         def joint_step(index: torch.Tensor) -> dict[str, float]:
             """Twice generator then embedder on one batch each, then the discriminator."""
             metrics: dict[str, float] = {}
-            for x in (data[index], data[random_batch(n, self.batch_size, batches)]):
+            for x in (data[index], data[random_batch(n, batch_size, batches)]):
                 metrics.update(generator_step(x))
                 metrics.update(embedding_step(x, supervised_weight=0.1))
-            metrics.update(discriminator_step(data[random_batch(n, self.batch_size, batches)]))
+            metrics.update(discriminator_step(data[random_batch(n, batch_size, batches)]))
             return metrics
 
         phases = [("embedding", lambda index: embedding_step(data[index], supervised_weight=0.0)),
@@ -287,7 +276,7 @@ class TimeGAN(Generator):
                   ("joint", joint_step)]
         history: list[dict[str, float]] = []
         for phase, (label, step) in enumerate(phases, start=1):
-            rows = train_iterations(step, n, self.iterations, self.batch_size, batches,
+            rows = train_iterations(step, n, iterations, batch_size, batches,
                                     f"{self.name} phase {phase} ({label})")
             history += [{"phase": float(phase), **row} for row in rows]
         return history
