@@ -54,6 +54,7 @@ SCHEMA_FILE = Path(__file__).resolve().parents[2] / "workflow" / "schemas" / "de
 #: Declarations of params sections outside the registries: schema name -> "module:Class".
 SECTIONS: dict[str, str] = {
     "evaluation.headline": "synthvol.evaluation.twosample:HeadlineSettings",
+    "sv": "synthvol.sv.design:SVDesign",
 }
 
 _BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
