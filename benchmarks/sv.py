@@ -67,10 +67,14 @@ def study_sv() -> dict:
 
 
 def priors(family: str):
-    """The study's priors (``sv.prior``) of ``family``: paper or stochvol."""
-    from synthvol.sv.model import priors_from_params
+    """The study's priors (``sv.prior``) of ``family``: paper or stochvol (built from the
+    plain YAML, as the worker may import an older package)."""
+    from synthvol.sv.model import Priors, StochvolPriors
 
-    return priors_from_params({**study_sv()["prior"], "family": family})
+    prior = study_sv()["prior"]
+    if family == "stochvol":
+        return StochvolPriors(**prior["stochvol"])
+    return Priors(**{k: v for k, v in prior.items() if k not in ("family", "stochvol")})
 
 
 def project_run(y: np.ndarray, scheme: str, family: str, burnin: int, draws: int,
@@ -179,12 +183,12 @@ def study_time(commit: str, rounds: int, log) -> pd.DataFrame:
     """Sampling seconds of the default study, this tree vs ``commit``, from rates measured
     alternately (best of ``rounds``) with the study's burn-in and draws."""
     from synthvol.config import load_params
-    from synthvol.sv import design
+    from synthvol.sv.design import SVDesign
 
-    sv = load_params(REPO / "params.yaml")["sv"]
-    schemes, settings = list(sv["schemes"]), design.settings(sv)
+    design = SVDesign.from_params(load_params(REPO / "params.yaml")["sv"])
+    schemes, settings = list(design.schemes), list(design.settings.values())
     sizes = sorted({s.n for s in settings})
-    burnin, draws = int(sv["n_burn"]), int(sv["n_keep"])
+    burnin, draws = design.n_burn, design.n_keep
     best: dict[str, dict] = {"current": {}, commit: {}}
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(["git", "archive", commit, "src"], cwd=REPO, check=True,
@@ -196,7 +200,7 @@ def study_time(commit: str, rounds: int, log) -> pd.DataFrame:
                 for key, rate in _rates(src, schemes, sizes, burnin, draws).items():
                     best[label][key] = max(best[label].get(key, 0.0), rate)
             log(f"study rates round {r + 1}/{rounds} done")
-    chains = int(sv["n_seeds"]) * int(sv["n_chains"])
+    chains = design.n_seeds * design.n_chains
     rows = []
     for label, rates in best.items():
         seconds = sum(chains * (burnin + draws) / rates[(scheme, s.n)]

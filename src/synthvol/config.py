@@ -276,6 +276,19 @@ CONSTRAINTS = [
      "must exceed 20 with schedule scaled_linear (beta >= 1 otherwise)"),
     ("generators.models.lstm_attention.num_heads", "generators.models.lstm_attention.hidden_size",
      _both(lambda heads, hidden: 2 * hidden % heads == 0), "must divide 2 * hidden_size"),
+    *((f"sv.{key}", None, lambda a, _: a is None or len(set(a)) == len(a),
+       "must not repeat a value") for key in ("truth.phi", "truth.tau2", "truth.n", "schemes")),
+    ("sv.acf_lags", "sv.n_keep", _both(lambda a, b: a < b), "must be below sv.n_keep"),
+    ("sv.kde_replication", "sv.n_seeds", _both(lambda a, b: a < b),
+     "must be below sv.n_seeds"),
+    ("sv.tuning.accept_low", "sv.tuning.accept_high", _both(lambda a, b: a < b),
+     "must be below sv.tuning.accept_high"),
+    ("sv.real_data.n_chains", "sv.n_chains", _both(lambda a, b: a <= b),
+     "must be at most sv.n_chains (one starting point each)"),
+    ("sv.mixture_error.replication", "sv.n_seeds", _both(lambda a, b: a < b),
+     "must be below sv.n_seeds"),
+    ("sv.mixture_error.batches", "sv.mixture_error.n_keep", _both(lambda a, b: 10 * a <= b),
+     "leaves fewer than 10 draws per batch of sv.mixture_error.n_keep"),
 ]
 
 

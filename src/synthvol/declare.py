@@ -57,6 +57,7 @@ SECTIONS: dict[str, str] = {
     "evaluation.headline": "synthvol.evaluation.twosample:HeadlineSettings",
     "evaluation.stocks.scores": "synthvol.evaluation.scores:ScoreSettings",
     "forecast.brown": "synthvol.forecast.brown:BrownSettings",
+    "sv": "synthvol.sv.design:SVDesign",
 }
 
 _BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}

@@ -15,7 +15,6 @@ values in params.yaml where it has any: their types, ranges and docs are its dec
 from __future__ import annotations
 
 import importlib
-import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -133,35 +132,3 @@ def long_path_generators(generators: Mapping[str, Any]) -> list[str]:
         if long_paths:
             out.append(name)
     return out
-
-
-def sv_settings(sv: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """The SV design's settings (phi x tau^2 x n) by name: their phi, tau2 and n.
-
-    The names are those :func:`synthvol.sv.design.settings` gives, computed here without
-    importing the samplers, for the workflow's wildcards.
-    """
-    truth = sv["truth"]
-    return {f"phi{phi:g}_tau2{tau2:g}_n{n}": {"phi": phi, "tau2": tau2, "n": n}
-            for phi, tau2, n in itertools.product(truth["phi"], truth["tau2"], truth["n"])}
-
-
-def sv_with_setting(study: Mapping[str, Any], setting: str,
-                    sv: Mapping[str, Any]) -> dict[str, Any]:
-    """``study`` with the truth narrowed to ``setting`` of ``sv``'s design (one-element lists).
-
-    What one SV chunk reads: its own setting, so adding a setting reruns no other chunk.
-    """
-    own = {key: [value] for key, value in sv_settings(sv)[setting].items()}
-    return {**study, "truth": {**study["truth"], **own}}
-
-
-def sv_job_replications(n_seeds: int, seeds_per_job: int) -> list[range]:
-    """The replications each SV job of one (scheme, setting) runs: ``0..n_seeds-1`` in runs
-    of ``seeds_per_job`` (params.yaml ``execution``), the last one shorter.
-
-    Job size only: every replication has its own output files, so another split names the
-    same files and reruns nothing.
-    """
-    return [range(start, min(start + seeds_per_job, n_seeds))
-            for start in range(0, n_seeds, seeds_per_job)]

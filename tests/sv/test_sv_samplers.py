@@ -1,21 +1,23 @@
 """The samplers: FFBS against the Kalman smoother, parameter recovery, bad input."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from synthvol.config import study_defaults
 from synthvol.errors import ConfigError, DataError
 from synthvol.seeds import rng
-from synthvol.sv import design
+from synthvol.sv.design import SVDesign
 from synthvol.sv.kernels import ffbs_draws
-from synthvol.sv.model import priors_from_params, simulate_sv
+from synthvol.sv.model import simulate_sv
 from synthvol.sv.samplers import run_sampler
 
 INITS = np.array([[-1.0, 0.6, 0.05], [1.0, 0.98, 0.8]])
-SV = study_defaults("sv")
-PRIORS = priors_from_params({**SV["prior"], "family": "paper"})
+SV = SVDesign.from_params(study_defaults("sv"))
+PRIORS = dataclasses.replace(SV.prior, family="paper").selected
 #: The study's tuning and log offset; h_n kept.
-OPTIONS = {"state_index": None, **design.sampler_options(SV)}
+OPTIONS = {"state_index": None, **SV.sampler_options()}
 
 
 def rts_smoother(obs, obs_var, mu, phi, tau2, m0, c0):

@@ -7,28 +7,30 @@ sampler stochvol implements) with ``StochvolPriors`` targets the same posterior,
 posterior mean must agree within 4 combined Monte Carlo standard errors.
 """
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from synthvol import declare
 from synthvol.config import study_defaults
 from synthvol.errors import ConfigError
-from synthvol.sv import design
+from synthvol.sv.design import Prior, SVDesign
 from synthvol.sv.diagnostics import effective_sample_size
-from synthvol.sv.model import Priors, StochvolPriors, priors_from_params
+from synthvol.sv.model import Priors, StochvolPriors
 from synthvol.sv.samplers import run_sampler
 
 DATA = Path(__file__).parent / "data"
 INITS = np.array([[-2.0, 0.5, 0.05], [0.0, 0.9, 0.2], [-1.0, 0.99, 0.5], [1.0, 0.7, 0.01]])
-SV = study_defaults("sv")
-OPTIONS = {"state_index": None, **design.sampler_options(SV)}
+SV = SVDesign.from_params(study_defaults("sv"))
+OPTIONS = {"state_index": None, **SV.sampler_options()}
 
 
 def study_priors(family: str) -> Priors | StochvolPriors:
     """The study's priors (params.yaml's ``sv.prior``) of ``family``."""
-    return priors_from_params({**SV["prior"], "family": family})
+    return dataclasses.replace(SV.prior, family=family).selected
 
 
 def z_scores(scheme: str) -> pd.Series:
@@ -73,14 +75,16 @@ def test_paper_priors_give_a_different_posterior_for_sigma():
 
 
 def test_prior_family_is_read_and_checked():
-    prior = {"family": "stochvol", "mu_mean": 0.0, "stochvol": {
+    shipped = study_defaults("sv.prior")
+    prior = {**shipped, "family": "stochvol", "mu_mean": 0.0, "stochvol": {
         "mu_mean": 1.0, "mu_var": 4.0, "phi_a": 20.0, "phi_b": 1.5, "sigma2_scale": 0.5}}
-    assert priors_from_params(prior) == StochvolPriors(1.0, 4.0, 20.0, 1.5, 0.5)
-    paper = {**SV["prior"], "family": "paper", "mu_mean": 1.0}
-    assert priors_from_params(paper) == Priors(**{k: v for k, v in paper.items()
-                                                  if k not in ("family", "stochvol")})
+    built = declare.build(Prior, prior, "sv.prior").selected
+    assert built == StochvolPriors(1.0, 4.0, 20.0, 1.5, 0.5)
+    paper = {**shipped, "family": "paper", "mu_mean": 1.0}
+    assert declare.build(Prior, paper, "sv.prior").selected == Priors(
+        **{k: v for k, v in paper.items() if k not in ("family", "stochvol")})
     with pytest.raises(ConfigError, match="sv.prior.family"):
-        priors_from_params({**SV["prior"], "family": "jeffreys"})
+        declare.build(Prior, {**shipped, "family": "jeffreys"}, "sv.prior")
 
 
 def test_missing_r_is_reported_not_guessed(monkeypatch):

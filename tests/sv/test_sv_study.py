@@ -16,7 +16,7 @@ from synthvol.errors import ConfigError, DataError
 from synthvol.report.model import load_section
 from synthvol.report.render import section_html
 from synthvol.seeds import rng
-from synthvol.sv import design
+from synthvol.sv.design import MonteCarlo, SVDesign
 from synthvol.sv.model import simulate_sv
 from synthvol.sv.real import fit_real_data
 
@@ -50,8 +50,8 @@ def test_real_data_fit_tracks_the_true_volatility(tmp_path):
     sv = small_sv_params()
     out = {k: str(tmp_path / f"{k}{s}") for k, s in
            (("path", ".parquet"), ("summary", ".csv"), ("figure", ".png"))}
-    fit_real_data(str(tmp_path / "returns.parquet"), str(tmp_path / "garch.parquet"), sv, 1,
-                  out["path"], out["summary"], out["figure"])
+    fit_real_data(str(tmp_path / "returns.parquet"), str(tmp_path / "garch.parquet"),
+                  SVDesign.from_params(sv), 1, out["path"], out["summary"], out["figure"])
     path = pd.read_parquet(out["path"])
     inside = (path["lower"] <= path["garch"]) & (path["garch"] <= path["upper"])
     assert inside.mean() > 0.7          # 90% band covers most of the true path
@@ -65,18 +65,58 @@ def test_real_data_refuses_missing_columns(tmp_path):
     garch.to_parquet(tmp_path / "g.parquet")
     with pytest.raises(DataError, match="missing column"):
         fit_real_data(str(tmp_path / "r.parquet"), str(tmp_path / "g.parquet"),
-                      small_sv_params(), 1, "a", "b", "c")
+                      SVDesign.from_params(small_sv_params()), 1, "a", "b", "c")
 
 
 def test_design_grid_chunks_and_checks():
     sv = load_params(REPO / "params.yaml")["sv"]
-    names = [s.name for s in design.settings(sv)]
+    sv["truth"]["n"] = [100, 1000]
+    design = SVDesign.from_params(sv)
+    names = list(design.settings)
     assert len(names) == len(sv["truth"]["phi"]) * len(sv["truth"]["tau2"]) * len(sv["truth"]["n"])
-    assert design.starting_points(sv).shape == (sv["n_chains"], 3)
-    with pytest.raises(ConfigError, match="sv.acf_lags"):
-        design.check_design({**sv, "acf_lags": sv["n_keep"]})
+    # Named as the workflow's wildcards, in the order phi, tau^2, n.
+    assert names[:3] == ["phi0.99_tau20.0225_n100", "phi0.99_tau20.0225_n1000",
+                         "phi0.99_tau20.45_n100"]
+    assert design.starting_points().shape == (sv["n_chains"], 3)
     with pytest.raises(ConfigError, match="no setting named"):
-        design.setting_by_name(sv, "phi0.5_tau21_n7")
+        design.setting("phi0.5_tau21_n7")
+
+
+def test_a_chunk_reads_its_own_setting_and_no_other_part():
+    sv = load_params(REPO / "params.yaml")["sv"]
+    design = SVDesign.from_params(sv)
+    keys = MonteCarlo.keys(sv)
+    assert not {"sv.schemes", "sv.real_data", "sv.mixture_error"} & set(keys)
+    values = {key.split(".")[1]: sv[key.split(".")[1]] for key in keys}
+    name = list(design.settings)[-1]
+    chunk = MonteCarlo.from_params(design.narrowed(values, name))
+    assert chunk.settings == {name: design.setting(name)}
+    assert chunk.prior == design.prior and chunk.n_keep == design.n_keep
+
+
+@pytest.mark.parametrize("n_seeds,per_job", [(50, 10), (50, 7), (4, 10), (1, 1)])
+def test_sv_jobs_cover_every_replication_once(n_seeds: int, per_job: int) -> None:
+    design = SVDesign.from_params({**load_params(REPO / "params.yaml")["sv"],
+                                   "n_seeds": n_seeds})
+    jobs = design.job_replications(per_job)
+    assert [r for job in jobs for r in job] == list(range(n_seeds))
+    assert all(1 <= len(job) <= per_job for job in jobs)
+    assert len(jobs) == -(-n_seeds // per_job)
+
+
+@pytest.mark.parametrize("edits,named", [
+    ({"acf_lags": 2000}, "sv.acf_lags"),                      # n_keep is 2000
+    ({"kde_replication": 50}, "sv.kde_replication"),          # n_seeds is 50
+    ({"tuning": {"accept_low": 0.9}}, "sv.tuning.accept_low"),
+    ({"real_data": {"n_chains": 5}}, "sv.real_data.n_chains"),
+    ({"mixture_error": {"replication": 50}}, "sv.mixture_error.replication"),
+    ({"mixture_error": {"batches": 1001}}, "sv.mixture_error.batches"),
+    ({"truth": {"tau2": [0.45, 0.45]}}, "sv.truth.tau2"),
+    ({"schemes": ["I", "V", "I"]}, "sv.schemes"),
+])
+def test_cross_key_rules_of_the_design(edits, named):
+    with pytest.raises(ConfigError, match=f"invalid parameter '{named}'"):
+        load_params(REPO / "params.yaml", overrides={"sv": edits})
 
 
 @pytest.mark.slow

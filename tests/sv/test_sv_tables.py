@@ -7,9 +7,8 @@ import pandas as pd
 import pytest
 
 from synthvol.config import load_params
-from synthvol.errors import ConfigError
 from synthvol.seeds import rng
-from synthvol.sv import design
+from synthvol.sv.design import SVDesign
 from synthvol.sv.mixture_error import log_importance_weights, reweighted_differences
 from synthvol.sv.model import mixture_for
 from synthvol.sv.study import (
@@ -60,7 +59,8 @@ def test_paper_layout_has_schemes_as_columns_and_counts_unconverged_seeds():
     sv["truth"].update(tau2=[0.45], n=[100])
     medians = {"I": {"mu": 40, "tau2": 50}, "IV": {"mu": 5, "tau2": 10}}
     t2 = table_inefficiency(summary_rows(medians))
-    table = paper_layout(t2, TABLE2_STATISTICS, design.settings(sv), ["I", "IV"], "h_100")
+    settings = list(SVDesign.from_params(sv).settings.values())
+    table = paper_layout(t2, TABLE2_STATISTICS, settings, ["I", "IV"], "h_100")
     assert list(table.columns) == ["setting", "parameter", "statistic", "scheme I", "scheme IV"]
     assert set(table["setting"]) == {"φ = 0.99, τ² = 0.45, n = 100"}
     assert list(table["parameter"].unique()) == ["μ", "τ²"]
@@ -88,10 +88,3 @@ def test_importance_weights_are_zero_where_mixture_equals_log_chi2():
              for i in range(3)]
     assert np.all(np.abs(per_t) < 0.02)
     assert log_importance_weights(ystar, -x, mixture)[0] == pytest.approx(sum(per_t))
-
-
-def test_mixture_error_checks_its_block():
-    sv = load_params(REPO / "params.yaml")["sv"]
-    sv["mixture_error"] = {**sv["mixture_error"], "replication": sv["n_seeds"]}
-    with pytest.raises(ConfigError, match="sv.mixture_error.replication"):
-        design.check_design(sv)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from synthvol import registry
+from synthvol.config import study_defaults
 from synthvol.errors import ConfigError
+from synthvol.sv.design import SVDesign
 from synthvol.workflow import EVERY_KEY, Derived, ParamReader
 
 CONFIG = {"seed": 7, "baselines": {"n_paths": 10, "ar": {"order": 5}},
@@ -30,7 +31,8 @@ def test_wildcard_keys_resolve_per_job() -> None:
 
 
 def test_derived_value_narrows_the_sv_truth_to_the_chunk_setting() -> None:
-    narrow = Derived(lambda sv, w: registry.sv_with_setting(sv, w["setting"], CONFIG["sv"]),
+    design = SVDesign.from_params({**study_defaults("sv"), "truth": CONFIG["sv"]["truth"]})
+    narrow = Derived(lambda sv, w: design.narrowed(sv, w["setting"]),
                      ["sv.n_seeds", "sv.truth.mu", "sv.truth.h0"])
     params = ParamReader(CONFIG)(sv=narrow)
     value = params["sv"]({"setting": "phi0.99_tau20.1_n100"})

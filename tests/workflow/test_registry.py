@@ -29,19 +29,3 @@ def test_long_path_generators_agree_with_the_classes(markov_order: int | None) -
 def test_unknown_names_are_rejected_with_the_known_ones() -> None:
     with pytest.raises(Exception, match=r"unknown SV scheme 'VI'; known: I, II, III, IV, V"):
         registry.entry("sv_schemes", "VI")
-
-
-def test_sv_setting_names_match_the_design() -> None:
-    from synthvol.sv.design import settings
-
-    sv = load_params()["sv"]
-    sv["truth"]["n"] = [100, 1000]
-    assert list(registry.sv_settings(sv)) == [s.name for s in settings(sv)]
-
-
-@pytest.mark.parametrize("n_seeds,per_job", [(50, 10), (50, 7), (4, 10), (1, 1)])
-def test_sv_jobs_cover_every_replication_once(n_seeds: int, per_job: int) -> None:
-    jobs = registry.sv_job_replications(n_seeds, per_job)
-    assert [r for job in jobs for r in job] == list(range(n_seeds))
-    assert all(1 <= len(job) <= per_job for job in jobs)
-    assert len(jobs) == -(-n_seeds // per_job)

@@ -2,19 +2,23 @@
 # Omori mixture + ASIS (V); jobs of (scheme, setting, some replications), then tables,
 # figures, a real-data fit against GARCH(1,1), and the report section.
 
+from synthvol.sv.design import MixtureErrorStudy, MonteCarlo, SchemeStudy, SVDesign
+
 SV_DIR = f"{RESULTS}/sv"
-# The study's parameters without the real-data and mixture-error blocks, so changing them
-# reruns no chunk.
-SV_STUDY_KEYS = [f"sv.{k}" for k in config["sv"] if k not in ("real_data", "mixture_error")]
-# What one chunk reads: the study without the scheme list and with the truth narrowed to the
-# chunk's own setting, so dropping a scheme or adding a setting reruns no other chunk.
-SV_CHUNK_KEYS = [k for k in SV_STUDY_KEYS if k not in ("sv.schemes", "sv.truth")] + [
+# The design (params.yaml's sv section), built once. Each rule reads the keys of the part of
+# it that its jobs take (synthvol.sv.design), so editing another key reruns none of them: the
+# study's (tables') keys leave out the real-data fit and the mixture-error check.
+SV = SVDesign.from_params(config["sv"])
+SV_STUDY_KEYS = SchemeStudy.keys(config["sv"])
+# What one chunk reads: the Monte Carlo part with the truth narrowed to the chunk's own
+# setting (SV.narrowed), so dropping a scheme or adding a setting reruns no other chunk.
+SV_CHUNK_KEYS = [k for k in MonteCarlo.keys(config["sv"]) if k != "sv.truth"] + [
     "sv.truth.mu",
     "sv.truth.h0",
 ]
 # The mixture-error check runs its own chains on every setting, whatever the schemes.
-SV_MIXTURE_KEYS = [k for k in SV_STUDY_KEYS if k != "sv.schemes"] + ["sv.mixture_error"]
-SV_SETTINGS = list(registry.sv_settings(config["sv"]))
+SV_MIXTURE_KEYS = MixtureErrorStudy.keys(config["sv"])
+SV_SETTINGS = list(SV.settings)
 # The side-by-side benchmark against R stochvol (python benchmarks/sv.py) is run by hand, not
 # by the DAG; the report quotes it when the file exists at the time the section is written.
 SV_BENCHMARK = "results/benchmarks/sv.csv"
@@ -28,14 +32,9 @@ REPORT_SECTIONS.append(SV_SECTION)
 # names the same files: it reruns nothing and changes no table.
 SV_REPLICATION = f"{SV_DIR}/replications/{{scheme}}/{{setting}}/rep{{rep}}"
 SV_REPLICATIONS = expand(
-    SV_REPLICATION,
-    scheme=config["sv"]["schemes"],
-    setting=SV_SETTINGS,
-    rep=range(config["sv"]["n_seeds"]),
+    SV_REPLICATION, scheme=SV.schemes, setting=SV_SETTINGS, rep=range(SV.n_seeds)
 )
-SV_JOBS = registry.sv_job_replications(
-    config["sv"]["n_seeds"], config["execution"]["sv_seeds_per_job"]
-)
+SV_JOBS = SV.job_replications(config["execution"]["sv_seeds_per_job"])
 
 
 for chunk, replications in enumerate(SV_JOBS):
@@ -62,10 +61,7 @@ for chunk, replications in enumerate(SV_JOBS):
             **grow("sv_chunk"),
         params:
             **reads(
-                sv=derived(
-                    lambda sv, w: registry.sv_with_setting(sv, w.setting, config["sv"]),
-                    SV_CHUNK_KEYS,
-                ),
+                sv=derived(lambda sv, w: SV.narrowed(sv, w.setting), SV_CHUNK_KEYS),
                 seed="seed",
             ),
             replications=from_outputs(list(replications)),

@@ -17,7 +17,6 @@ and MC error = sd(batch differences) / sqrt(number of batches).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +24,7 @@ import pandas as pd
 from synthvol.io import write_csv
 from synthvol.progress import Progress, get_logger
 from synthvol.seeds import derive_seed
-from synthvol.sv import design
+from synthvol.sv.design import MixtureErrorStudy, simulate_replication
 from synthvol.sv.model import Mixture, log_squared, mixture_for
 from synthvol.sv.samplers import run_sampler, warm_up
 
@@ -68,33 +67,30 @@ def reweighted_differences(quantities: Mapping[str, np.ndarray], log_w: np.ndarr
     return pd.DataFrame(rows)
 
 
-def mixture_error(sv: Mapping[str, Any], seed: int, out_csv: str) -> None:
+def mixture_error(design: MixtureErrorStudy, seed: int, out_csv: str) -> None:
     """For every setting, long chains of ``sv.mixture_error.scheme`` on the study's
     replication ``sv.mixture_error.replication``, re-weighted to the exact posterior."""
-    design.check_design(sv)
-    settings_block = sv["mixture_error"]
-    scheme = settings_block["scheme"]
-    mixture = mixture_for(scheme)
-    inits = design.starting_points(sv)
-    n_chains = int(settings_block["n_chains"])
+    check = design.mixture_error
+    mixture = mixture_for(check.scheme)
+    inits = design.starting_points()
+    settings = list(design.settings.values())
     logger.info("compiling numba kernels... (first call; cached afterwards)")
     warm_up()
     frames = []
-    progress = Progress("sv mixture error", len(design.settings(sv)) * n_chains, every=1,
+    progress = Progress("sv mixture error", len(settings) * check.n_chains, every=1,
                         logger=logger)
     step = 0
-    for setting in design.settings(sv):
-        replication = int(settings_block["replication"])
-        y, _ = design.simulate_replication(seed, setting, replication)
-        ystar = log_squared(y, float(sv["log_offset"]))
-        state = design.tracked_state(sv, setting)
+    for setting in settings:
+        y, _ = simulate_replication(seed, setting, check.replication)
+        ystar = log_squared(y, design.log_offset)
+        state = design.tracked_state(setting)
         log_w, values = [], {"mu": [], "phi": [], "tau2": [], "h_T": []}
-        for c in range(n_chains):
+        for c in range(check.n_chains):
             result = run_sampler(
-                y, scheme, design.priors(sv), inits[c % len(inits)][None, :],
-                int(settings_block["n_burn"]), int(settings_block["n_keep"]),
+                y, check.scheme, design.prior.selected, inits[c % len(inits)][None, :],
+                check.n_burn, check.n_keep,
                 derive_seed(seed, "sv", "mixture_error", setting.name, c),
-                state_index=np.arange(1, setting.n + 1), **design.sampler_options(sv))
+                state_index=np.arange(1, setting.n + 1), **design.sampler_options())
             log_w.append(log_importance_weights(ystar, result.states[0], mixture))
             for name in ("mu", "phi", "tau2"):
                 values[name].append(result.params[name][0])
@@ -104,10 +100,10 @@ def mixture_error(sv: Mapping[str, Any], seed: int, out_csv: str) -> None:
         log_w_all = np.array(log_w)
         w = np.exp(log_w_all - log_w_all.max())
         frame = reweighted_differences({k: np.array(v) for k, v in values.items()},
-                                       log_w_all, int(settings_block["batches"]))
+                                       log_w_all, check.batches)
         frame.insert(0, "setting", setting.name)
         frame.insert(1, "setting_label", setting.label)
-        frame.insert(2, "scheme", scheme)
+        frame.insert(2, "scheme", check.scheme)
         frame["weights_ess_share"] = float(w.sum() ** 2 / (w**2).sum() / w.size)
         frame["draws"] = int(w.size)
         frames.append(frame)

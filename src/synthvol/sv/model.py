@@ -18,13 +18,12 @@ Two prior families (``sv.prior.family``):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, ClassVar
 
 import numpy as np
 
 from synthvol import registry
+from synthvol.declare import param
 from synthvol.errors import ConfigError
 
 #: The schemes of the study (I-IV from He & Wang (2015), V beyond the paper): their names
@@ -104,58 +103,40 @@ class _KernelParams:
 
 @dataclass(frozen=True)
 class Priors(_KernelParams):
-    """Prior hyper-parameters of the paper family (see the module docstring); the study's
-    are ``sv.prior`` in params.yaml."""
+    """Prior hyper-parameters of the paper family (see the module docstring): the top-level
+    keys of ``sv.prior`` in params.yaml."""
 
-    mu_mean: float
-    mu_var: float
-    phi_mean: float
-    phi_var: float
-    tau2_shape: float
-    tau2_scale: float
-    h0_mean: float
-    h0_var: float
-
-    family: ClassVar[str] = "paper"
+    mu_mean: float = param("mean of mu's normal prior")
+    mu_var: float = param("variance of mu's normal prior", gt=0)
+    phi_mean: float = param("mean of phi's normal prior (truncated to |phi| < 1)")
+    phi_var: float = param("variance of phi's normal prior", gt=0)
+    tau2_shape: float = param("shape of tau^2's inverse-gamma prior", gt=0)
+    tau2_scale: float = param("scale of tau^2's inverse-gamma prior", gt=0)
+    h0_mean: float = param("mean of h_0's normal prior (independent of the parameters)")
+    h0_var: float = param("variance of h_0's normal prior", gt=0)
 
 
 @dataclass(frozen=True)
 class StochvolPriors(_KernelParams):
-    """Prior hyper-parameters of R stochvol's family; the study's are ``sv.prior.stochvol`` in
-    params.yaml (svsample's defaults)."""
+    """Prior hyper-parameters of R stochvol's family: ``sv.prior.stochvol`` in params.yaml
+    (svsample's defaults)."""
 
-    mu_mean: float
-    mu_var: float
-    phi_a: float
-    phi_b: float
-    sigma2_scale: float
-
-    family: ClassVar[str] = "stochvol"
+    mu_mean: float = param("mean of mu's normal prior (stochvol's priormu[1])")
+    mu_var: float = param("variance of mu's normal prior (stochvol's priormu[2] squared)",
+                          gt=0)
+    phi_a: float = param("first Beta parameter of (phi + 1)/2 (priorphi[1])", gt=0)
+    phi_b: float = param("second Beta parameter of (phi + 1)/2 (priorphi[2])", gt=0)
+    sigma2_scale: float = param("tau^2 ~ sigma2_scale * chi^2_1 (priorsigma)", gt=0)
 
 
 @dataclass(frozen=True)
 class Tuning:
-    """Random-walk tuning of scheme I: target acceptance band and adaptation interval
-    (the study's: ``sv.tuning``)."""
+    """Random-walk tuning of scheme I (``sv.tuning``): the step is tuned during burn-in
+    until the acceptance rate is in [accept_low, accept_high]."""
 
-    accept_low: float
-    accept_high: float
-    every: int
-
-
-PRIOR_FAMILIES = {"paper": Priors, "stochvol": StochvolPriors}
-
-
-def priors_from_params(prior: Mapping[str, Any]) -> Priors | StochvolPriors:
-    """The priors ``sv.prior`` selects: its ``family`` with the paper's keys at top level and
-    stochvol's under ``prior.stochvol``."""
-    family = prior["family"]
-    if family not in PRIOR_FAMILIES:
-        raise ConfigError(f"sv.prior.family: unknown family {family!r} "
-                          f"(known: {', '.join(PRIOR_FAMILIES)})")
-    values = prior["stochvol"] if family == "stochvol" else {
-        k: v for k, v in prior.items() if k not in ("family", "stochvol")}
-    return PRIOR_FAMILIES[family](**{k: float(v) for k, v in values.items()})
+    accept_low: float = param("lower end of the target acceptance band", gt=0, lt=1)
+    accept_high: float = param("upper end of the target acceptance band", gt=0, lt=1)
+    every: int = param("sweeps between adaptations", ge=1)
 
 
 def simulate_sv(n: int, mu: float, phi: float, tau2: float, h0: float,

@@ -8,9 +8,6 @@ comparison with the GARCH baseline's conditional volatility.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
@@ -18,8 +15,8 @@ from synthvol.errors import DataError
 from synthvol.io import write_csv, write_figure, write_parquet
 from synthvol.progress import get_logger
 from synthvol.seeds import derive_seed
-from synthvol.sv import design
-from synthvol.sv.samplers import SamplerResult, run_sampler, warm_up
+from synthvol.sv.design import SVDesign
+from synthvol.sv.samplers import run_sampler, warm_up
 from synthvol.sv.study import summarise_draws
 
 logger = get_logger("sv.real")
@@ -36,20 +33,21 @@ def _read_columns(path: str, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def fit_sv_path(returns: pd.DataFrame, sv: Mapping[str, Any], seed: int
+def fit_sv_path(returns: pd.DataFrame, design: SVDesign, seed: int
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fit the SV model to ``returns`` (date, return); returns the posterior volatility
     path (date, mean, median, lower, upper) and the parameter summary."""
-    real = sv["real_data"]
-    scale = float(real["scale"])
-    y = returns["return"].to_numpy(dtype=np.float64) * scale
+    real = design.real_data
+    y = returns["return"].to_numpy(dtype=np.float64) * real.scale
     n = y.size
-    inits = design.starting_points(sv)[: int(real["n_chains"])]
+    inits = design.starting_points()[: real.n_chains]
     logger.info("compiling numba kernels... (first call; cached afterwards)")
     warm_up()
-    result = _real_data_sampler(y, sv, inits, derive_seed(seed, "sv", "real_data"))
-    volatility = np.exp(0.5 * result.states.reshape(-1, n)) / scale
-    band = float(real["band"])
+    result = run_sampler(y, real.scheme, design.prior.selected, inits, real.n_burn,
+                         real.n_keep, derive_seed(seed, "sv", "real_data"),
+                         state_index=np.arange(1, n + 1), **design.sampler_options())
+    volatility = np.exp(0.5 * result.states.reshape(-1, n)) / real.scale
+    band = real.band
     lower, median, upper = np.quantile(volatility, [(1 - band) / 2, 0.5, (1 + band) / 2], axis=0)
     path = pd.DataFrame({"date": returns["date"].to_numpy(), "mean": volatility.mean(axis=0),
                          "median": median, "lower": lower, "upper": upper})
@@ -60,15 +58,6 @@ def fit_sv_path(returns: pd.DataFrame, sv: Mapping[str, Any], seed: int
     summary["seconds"] = result.seconds
     logger.info("real-data fit: scheme %s, n=%d, %.1fs", result.scheme, n, result.seconds)
     return path, summary
-
-
-def _real_data_sampler(y: np.ndarray, sv: Mapping[str, Any], inits: np.ndarray,
-                       seed: int) -> SamplerResult:
-    """Run the real-data scheme keeping every state h_1..n."""
-    real = sv["real_data"]
-    return run_sampler(y, real["scheme"], design.priors(sv), inits, int(real["n_burn"]),
-                       int(real["n_keep"]), seed, state_index=np.arange(1, y.size + 1),
-                       **design.sampler_options(sv))
 
 
 def figure_volatility(path: pd.DataFrame, garch: pd.DataFrame, band: float, scheme: str):
@@ -92,18 +81,18 @@ def figure_volatility(path: pd.DataFrame, garch: pd.DataFrame, band: float, sche
     return fig
 
 
-def fit_real_data(returns_path: str, garch_path: str, sv: Mapping[str, Any], seed: int,
+def fit_real_data(returns_path: str, garch_path: str, design: SVDesign, seed: int,
                   path_out: str, summary_out: str, figure_out: str) -> None:
     """Fit, then write the volatility path (parquet, with GARCH alongside), the parameter
     summary (CSV) and the figure (PNG)."""
     returns = _read_columns(returns_path, ["date", "return"])
     garch = _read_columns(garch_path, ["date", "volatility"])
-    path, summary = fit_sv_path(returns, sv, seed)
+    path, summary = fit_sv_path(returns, design, seed)
     merged = path.merge(garch.rename(columns={"volatility": "garch"}), on="date", how="left")
     if merged["garch"].isna().all():
         raise DataError(f"{garch_path}: no date in common with {returns_path}")
     summary["corr_with_garch"] = float(merged[["median", "garch"]].corr().iloc[0, 1])
     write_parquet(merged, path_out)
     write_csv(summary, summary_out)
-    write_figure(figure_volatility(path, garch, float(sv["real_data"]["band"]),
-                                   sv["real_data"]["scheme"]), figure_out)
+    write_figure(figure_volatility(path, garch, design.real_data.band,
+                                   design.real_data.scheme), figure_out)

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from synthvol.report.model import figure, paragraph, save_section, section, table
-from synthvol.sv import design
+from synthvol.sv.design import MonteCarlo, SVDesign
 from synthvol.sv.model import SCHEMES
 from synthvol.sv.study import (
     FLAG_COLUMN,
@@ -23,7 +22,6 @@ from synthvol.sv.study import (
     TABLE2_STATISTICS,
     TABLE3_STATISTICS,
     paper_layout,
-    state_label,
 )
 
 SIMPLIFICATIONS = (
@@ -45,11 +43,11 @@ def _span(schemes: list[str]) -> str:
     return f"{schemes[0]}–{schemes[-1]}" if len(schemes) > 1 else schemes[0]
 
 
-def effective_draws_per_second(t1: pd.DataFrame, t2: pd.DataFrame, sv: Mapping[str, Any]
+def effective_draws_per_second(t1: pd.DataFrame, t2: pd.DataFrame, design: MonteCarlo
                                ) -> pd.DataFrame:
     """Kept effective draws per second of wall time, per (setting, scheme, parameter):
     chains x n_keep / median IF / median seconds per replication."""
-    draws = int(sv["n_chains"]) * int(sv["n_keep"])
+    draws = design.n_chains * design.n_keep
     merged = t2.merge(t1[["setting", "scheme", "seconds_median"]], on=["setting", "scheme"])
     merged["ess_per_second"] = draws / merged["median"] / merged["seconds_median"]
     return merged[["setting", "scheme", "parameter", "ess_per_second"]]
@@ -164,26 +162,26 @@ def _benchmark_table(benchmark: pd.DataFrame) -> pd.DataFrame:
 
 def write_sv_section(tables: Mapping[str, str], figures: Mapping[str, str],
                      real_summary: str, real_figure: str, mixture_error: str,
-                     benchmark: str | None, sv: Mapping[str, Any], output: str) -> None:
+                     benchmark: str | None, design: SVDesign, output: str) -> None:
     """Write the section's data from the aggregated tables, figures and side results."""
     t1, t2, t3, t4 = (pd.read_csv(tables[k]) for k in ("table1", "table2", "table3", "table4"))
     real = pd.read_csv(real_summary)
     mixture = pd.read_csv(mixture_error)
     bench = pd.read_csv(benchmark) if benchmark and Path(benchmark).exists() else None
-    schemes = [s for s in sv["schemes"] if s in set(t1["scheme"])]
-    settings = design.settings(sv)
-    label = state_label(sv)
-    ess = effective_draws_per_second(t1, t2, sv)
+    schemes = [s for s in design.schemes if s in set(t1["scheme"])]
+    settings = list(design.settings.values())
+    label = design.state_label
+    ess = effective_draws_per_second(t1, t2, design)
     names = "; ".join(f"{k}: {v}" for k, v in SCHEMES.items() if k in schemes)
-    truth = sv["truth"]
+    truth = design.truth
     design_text = (
-        f"Design (He & Wang 2015): h_0 = {truth['h0']}, mu = {truth['mu']}, phi in "
-        f"{truth['phi']}, tau^2 in {truth['tau2']}, n in {truth['n']}; {sv['n_seeds']} seeds, "
-        f"{sv['n_chains']} chains from dispersed starting points, {sv['n_burn']} burn-in + "
-        f"{sv['n_keep']} kept draws per chain. Schemes — {names}. Inefficiency factor "
-        "IF = 1 + 2 sum rho_k over the split chains, truncated by Geyer's initial monotone "
-        "sequence; ESS = draws / IF; MC error = sd / sqrt(ESS); R-hat is Gelman-Rubin's. "
-        f"{label} is h_{sv['state_index']} (h_n when n is smaller).")
+        f"Design (He & Wang 2015): h_0 = {truth.h0}, mu = {truth.mu}, phi in "
+        f"{list(truth.phi)}, tau^2 in {list(truth.tau2)}, n in {list(truth.n)}; "
+        f"{design.n_seeds} seeds, {design.n_chains} chains from dispersed starting points, "
+        f"{design.n_burn} burn-in + {design.n_keep} kept draws per chain. Schemes — {names}. "
+        "Inefficiency factor IF = 1 + 2 sum rho_k over the split chains, truncated by Geyer's "
+        "initial monotone sequence; ESS = draws / IF; MC error = sd / sqrt(ESS); R-hat is "
+        f"Gelman-Rubin's. {label} is h_{design.state_index} (h_n when n is smaller).")
     flagged = int(t1[FLAG_COLUMN].sum())
     flag_text = (
         f"Replications with R-hat > {RHAT_FLAG}: {flagged} of {int(t1['replications'].sum())} "
@@ -198,17 +196,17 @@ def write_sv_section(tables: Mapping[str, str], figures: Mapping[str, str],
         "inefficiency factor (efficiency) and by mean absolute error (accuracy); the paper's "
         "figures (from its text: cumulative shares at ranks 1 and 2) stand beside them, then "
         f"the ranking of all schemes {_span(schemes)}.")
+    check = design.mixture_error
     mixture_text = (
         f"Beyond the paper — the mixture approximation's error: for each setting, "
-        f"{sv['mixture_error']['n_chains']} chains of {sv['mixture_error']['n_keep']} draws of "
-        f"scheme {sv['mixture_error']['scheme']} on replication "
-        f"{sv['mixture_error']['replication']}'s series, importance-re-weighted to the exact "
+        f"{check.n_chains} chains of {check.n_keep} draws of scheme {check.scheme} on "
+        f"replication {check.replication}'s series, importance-re-weighted to the exact "
         "model (log chi^2_1 density over the mixture's, Kim, Shephard & Chib 1998); the "
         "difference of the two posterior means in units of its batch-means MC error.")
     real_row = real.set_index("parameter")
     real_text = (
-        f"Real data: scheme {sv['real_data']['scheme']} on the prepared returns (x"
-        f"{sv['real_data']['scale']:g}); posterior means phi = {real_row.loc['phi', 'mean']:.4f}, "
+        f"Real data: scheme {design.real_data.scheme} on the prepared returns (x"
+        f"{design.real_data.scale:g}); posterior means phi = {real_row.loc['phi', 'mean']:.4f}, "
         f"tau^2 = {real_row.loc['tau2', 'mean']:.4f}, mu = {real_row.loc['mu', 'mean']:.3f}; "
         f"correlation of the posterior median volatility with GARCH(1,1)'s: "
         f"{real['corr_with_garch'].iloc[0]:.3f}. GARCH's path is a deterministic function of "

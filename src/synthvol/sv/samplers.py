@@ -39,7 +39,7 @@ from synthvol.sv.model import (
 
 PARAMETER_NAMES = ("mu", "phi", "tau2")
 
-_FAMILIES = {"paper": kernels.PAPER_PRIOR, "stochvol": kernels.STOCHVOL_PRIOR}
+_FAMILIES = {Priors: kernels.PAPER_PRIOR, StochvolPriors: kernels.STOCHVOL_PRIOR}
 
 _CODES = {"I": kernels.RW_METROPOLIS, "II": kernels.INDEPENDENCE_MH, "III": kernels.BLOCK_FFBS,
           "IV": kernels.BLOCK_FFBS, "V": kernels.BLOCK_FFBS}
@@ -118,7 +118,7 @@ def run_sampler(y: np.ndarray, scheme: str, priors: Priors | StochvolPriors, ini
         ystar = y
     start = time.perf_counter()
     params, states, acceptance, steps = kernels.run_chains(
-        code, scheme == "V", _FAMILIES[priors.family], y, ystar, mixture.weights,
+        code, scheme == "V", _FAMILIES[type(priors)], y, ystar, mixture.weights,
         mixture.means, mixture.variances, priors.as_array(), inits, int(n_burn), int(n_keep),
         index, np.random.default_rng(int(seed)), int(tuning.every), float(tuning.accept_low),
         float(tuning.accept_high))

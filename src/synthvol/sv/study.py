@@ -11,7 +11,13 @@ import pandas as pd
 
 from synthvol.io import write_csv, write_figure, write_npz, write_parquet, write_text
 from synthvol.progress import Progress, get_logger
-from synthvol.sv import design
+from synthvol.sv.design import (
+    MonteCarlo,
+    SchemeStudy,
+    Setting,
+    chain_seed,
+    simulate_replication,
+)
 from synthvol.sv.diagnostics import (
     autocorrelation,
     effective_sample_size,
@@ -53,28 +59,26 @@ def summarise_draws(draws: np.ndarray, truth: float) -> dict[str, float]:
             "rhat": rhat.rhat, "between": rhat.between, "within": rhat.within}
 
 
-def run_chunk(sv: Mapping[str, Any], seed: int, scheme: str, setting_name: str,
+def run_chunk(design: MonteCarlo, seed: int, scheme: str, setting_name: str,
               replications: Sequence[int], summary_paths: Sequence[str],
               arrays_paths: Sequence[str]) -> None:
     """Run one scheme on some replications of one setting, writing each replication's own
     summary (parquet) and figure arrays (npz: ACF of h_T; the pooled draws when it is the
     representative replication), so the outputs do not depend on how replications are
     split into jobs."""
-    design.check_design(sv)
-    setting = design.setting_by_name(sv, setting_name)
-    inits = design.starting_points(sv)
-    state = design.tracked_state(sv, setting)
-    max_lag = int(sv["acf_lags"])
+    setting = design.setting(setting_name)
+    inits = design.starting_points()
+    state = design.tracked_state(setting)
     logger.info("compiling numba kernels... (first call; cached afterwards)")
     warm_up()
     progress = Progress(f"sv {scheme} {setting.name} replications {replications[0]}-"
                         f"{replications[-1]}", len(replications), every=1, logger=logger)
     for i, (rep, summary_path, arrays_path) in enumerate(
             zip(replications, summary_paths, arrays_paths, strict=True)):
-        y, h = design.simulate_replication(seed, setting, rep)
-        result = run_sampler(y, scheme, design.priors(sv), inits, int(sv["n_burn"]),
-                             int(sv["n_keep"]), design.chain_seed(seed, scheme, setting, rep),
-                             state_index=[state], **design.sampler_options(sv))
+        y, h = simulate_replication(seed, setting, rep)
+        result = run_sampler(y, scheme, design.prior.selected, inits, design.n_burn,
+                             design.n_keep, chain_seed(seed, scheme, setting, rep),
+                             state_index=[state], **design.sampler_options())
         quantities = {**result.params, "h_T": result.states[:, :, 0]}
         truths = {"mu": setting.mu, "phi": setting.phi, "tau2": setting.tau2, "h_T": h[state]}
         rows = [{"scheme": scheme, "setting": setting.name, "n": setting.n,
@@ -86,11 +90,12 @@ def run_chunk(sv: Mapping[str, Any], seed: int, scheme: str, setting_name: str,
                  "rw_step": float(result.steps.mean())}
                 for name, draws in quantities.items()]
         kde_draws = (np.column_stack([quantities[p].ravel() for p in TABLE_PARAMETERS])
-                     if rep == int(sv["kde_replication"])
+                     if rep == design.kde_replication
                      else np.empty((0, len(TABLE_PARAMETERS))))
         write_parquet(pd.DataFrame(rows), summary_path)
         write_npz(arrays_path, replications=np.array([rep]),
-                  acf=autocorrelation(quantities["h_T"], max_lag)[None, :], kde_draws=kde_draws)
+                  acf=autocorrelation(quantities["h_T"], design.acf_lags)[None, :],
+                  kde_draws=kde_draws)
         progress.update(i + 1, seconds=result.seconds,
                         if_h=rows[-1]["inefficiency"], rhat_tau2=rows[-2]["rhat"])
 
@@ -202,7 +207,7 @@ def table_ranks_as_printed(ineff: pd.DataFrame, accuracy: pd.DataFrame,
 
 
 def paper_layout(frame: pd.DataFrame, statistics: Mapping[str, str],
-                 settings: Sequence[design.Setting], schemes: Sequence[str],
+                 settings: Sequence[Setting], schemes: Sequence[str],
                  state_label: str) -> pd.DataFrame:
     """A Table 2/3 in the paper's layout: schemes as columns, one block of rows per
     (setting, parameter), one row per statistic (``statistics``: column -> row label)."""
@@ -228,12 +233,7 @@ TABLE3_STATISTICS = {"posterior_mean": "posterior mean", "abs_error": "absolute 
                      "mcse_sd_ratio": "MC error / SD", FLAG_COLUMN: "replications with R̂ > 1.1"}
 
 
-def state_label(sv: Mapping[str, Any]) -> str:
-    """The tracked state's name in tables: h_100 (h_n where n < 100)."""
-    return f"h_{int(sv['state_index'])}"
-
-
-def figure_acf(acf: Mapping[tuple[str, str], np.ndarray], settings: Sequence[design.Setting],
+def figure_acf(acf: Mapping[tuple[str, str], np.ndarray], settings: Sequence[Setting],
                schemes: Sequence[str], state_label: str):
     """Fig. 1: ACF of the tracked state, averaged over seeds, one panel per setting."""
     import matplotlib
@@ -262,7 +262,7 @@ def figure_acf(acf: Mapping[tuple[str, str], np.ndarray], settings: Sequence[des
 
 def figure_densities(draws: Mapping[tuple[str, str], np.ndarray],
                      truths: Mapping[str, Mapping[str, float]],
-                     settings: Sequence[design.Setting], schemes: Sequence[str]):
+                     settings: Sequence[Setting], schemes: Sequence[str]):
     """Fig. 2: posterior kernel densities of mu, phi, tau^2 (representative seed)."""
     import matplotlib
     matplotlib.use("Agg")
@@ -291,22 +291,22 @@ def figure_densities(draws: Mapping[tuple[str, str], np.ndarray],
     return fig
 
 
-def aggregate_study(sv: Mapping[str, Any], summary_paths: Sequence[str],
+def aggregate_study(design: SchemeStudy, summary_paths: Sequence[str],
                     arrays_paths: Sequence[str], outputs: Mapping[str, str]) -> None:
     """Combine the replications' outputs into the summary, Tables 1-4 and Figures 1-2.
 
     ``outputs`` keys: summary, table1..table4 (CSV) with table1_md..table4_md, fig1, fig2.
     """
     summary = pd.concat([pd.read_parquet(p) for p in summary_paths], ignore_index=True)
-    schemes = [s for s in sv["schemes"] if s in set(summary["scheme"])]
-    setting_names = [s.name for s in design.settings(sv)]
+    schemes = [s for s in design.schemes if s in set(summary["scheme"])]
+    settings = list(design.settings.values())
+    setting_names = [s.name for s in settings]
     order = {"scheme": schemes, "setting": setting_names, "parameter": list(TABLE_PARAMETERS)}
     for column, levels in order.items():
         summary[column] = pd.Categorical(summary[column], categories=levels, ordered=True)
     summary = summary.sort_values(["setting", "scheme", "replication", "parameter"])
     write_parquet(summary.astype({c: str for c in order}), outputs["summary"])
 
-    settings = design.settings(sv)
     t1 = table_time(summary)
     t2 = table_inefficiency(summary)
     t3 = table_accuracy(summary)
@@ -314,7 +314,7 @@ def aggregate_study(sv: Mapping[str, Any], summary_paths: Sequence[str],
     labels = {s.name: s.label for s in settings}
     for table in (t1, t2, t3):
         table.insert(1, "setting_label", table["setting"].astype(str).map(labels))
-    label = state_label(sv)
+    label = design.state_label
     _write_table(t1, outputs["table1"], outputs["table1_md"],
                  "Table 1 — time per replication (s, all chains incl. burn-in)")
     _write_table(t2, outputs["table2"], outputs["table2_md"],
@@ -336,8 +336,8 @@ def aggregate_study(sv: Mapping[str, Any], summary_paths: Sequence[str],
             if arrays["kde_draws"].size:
                 draws[key] = arrays["kde_draws"]
     mean_acf = {key: np.concatenate(parts).mean(axis=0) for key, parts in acf.items()}
-    truths = {s.name: {"mu": s.mu, "phi": s.phi, "tau2": s.tau2} for s in design.settings(sv)}
-    acf_label = f"{label} (h_n when n < {int(sv['state_index'])})"
+    truths = {s.name: {"mu": s.mu, "phi": s.phi, "tau2": s.tau2} for s in settings}
+    acf_label = f"{label} (h_n when n < {design.state_index})"
     write_figure(figure_acf(mean_acf, settings, schemes, acf_label), outputs["fig1"])
     empty = np.empty((0, len(TABLE_PARAMETERS)))
     all_draws = {(s, n): draws.get((s, n), empty) for s in schemes for n in setting_names}

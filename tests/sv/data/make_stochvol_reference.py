@@ -21,7 +21,7 @@ import pandas as pd
 from synthvol.config import study_defaults
 from synthvol.seeds import rng
 from synthvol.sv.diagnostics import effective_sample_size
-from synthvol.sv.model import priors_from_params, simulate_sv
+from synthvol.sv.model import StochvolPriors, simulate_sv
 from synthvol.sv.rstochvol import QUANTITIES, run_stochvol, unavailable_reason
 
 HERE = Path(__file__).resolve().parent
@@ -38,7 +38,7 @@ def main() -> None:
     pd.DataFrame({"y": y}).to_csv(HERE / "stochvol_reference_y.csv", index=False,
                                   float_format="%.17g")
     y = pd.read_csv(HERE / "stochvol_reference_y.csv")["y"].to_numpy()   # as the test reads it
-    prior = priors_from_params({**study_defaults("sv.prior"), "family": "stochvol"})
+    prior = StochvolPriors(**study_defaults("sv.prior.stochvol"))
     run = run_stochvol(y, BURNIN, DRAWS, R_SEED, prior)
     rows = []
     for q in QUANTITIES:
