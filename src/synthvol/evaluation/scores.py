@@ -111,6 +111,14 @@ def repeat_score(score: Callable[[int], float], n_runs: int, seed: int,
                               for run in range(n_runs)))
 
 
+def discriminative_summary(real: np.ndarray, synthetic: np.ndarray, settings: ScoreSettings,
+                           seed: int, *keys: object) -> ScoreSummary:
+    """The published protocol's discriminative score of ``synthetic`` against ``real`` over
+    ``settings.n_runs`` runs, run seeds derived from ``seed`` and ``keys``."""
+    return repeat_score(lambda s: discriminative_score(real, synthetic, settings, s),
+                        settings.n_runs, seed, *keys)
+
+
 def as_windows_3d(windows: np.ndarray) -> np.ndarray:
     """Windows as float32 ``(n, length, n_features)`` (2-D input is one feature)."""
     arr = np.asarray(windows, dtype=np.float32)
