@@ -89,10 +89,12 @@ class ScoreSummary:
 
     @property
     def se(self) -> float:
-        """Standard error of the mean over runs, ``std / sqrt(n_runs)``; NaN (unknown, so no
-        difference counts as resolved) for a single run or runs that all gave the same value
-        (e.g. a classifier that never learned scores exactly 0 in every run)."""
-        if len(self.runs) < 2 or self.std == 0:
+        """Standard error of the mean over runs, ``std / sqrt(n_runs)`` (as the Stocks table's);
+        NaN (unknown, so no difference counts as resolved) for a single run. Runs that all
+        gave the same value have SE 0: a source told apart perfectly in every run (0.5 each)
+        is resolved as worse, and one the classifier never learned (0 each) still ties a
+        reference at 0."""
+        if len(self.runs) < 2:
             return float("nan")
         return self.std / float(np.sqrt(len(self.runs)))
 
