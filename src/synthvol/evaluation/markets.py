@@ -20,6 +20,10 @@ burn-in), ``iid_normal`` (iid normal returns of the training returns' mean and v
 returns' variance), ``copy_floor`` (training windows plus noise at the ``true`` windows'
 median nearest-neighbour distance, :func:`~.memorisation.matched_copies`) and
 ``block_shuffle`` (the training blocks' returns shuffled in blocks of 10, then windowed).
+
+Each generator, and ``real_train``, is scored against the held-out windows by each score
+asked for (:data:`Scorer`: the headline test, :func:`headline_scorer`; the published
+protocol's GRU discriminative score, :func:`published_scorer`) and gets that score's verdict.
 """
 
 from __future__ import annotations
