@@ -2,20 +2,20 @@
 
     python benchmarks/calibration.py                      # headline, 20 markets per kind
     python benchmarks/calibration.py --markets 5 --out /tmp/calibration.csv
-    python benchmarks/calibration.py --scores published --markets 3   # ~10 CPU-min a market
+    python benchmarks/calibration.py --scores published --markets 3   # ~7 CPU-min a market
 
 For each of ``--markets`` GARCH(1,1)-t and stochastic-volatility markets (as long as the
 study's data and cut the same way, :mod:`synthvol.evaluation.markets`), every calibration
 generator gets each score's verdict against ``real_train``: ``headline`` (the two-sample
 test, params.yaml's ``evaluation.headline``) and ``published`` (TimeGAN's GRU
 discriminative score against the held-out windows, ``evaluation.stocks.scores``: 5 runs of
-2,000 iterations per source, about 30 GRU trainings and 10 CPU-minutes per market, so it is
+2,000 iterations per source, 30 GRU trainings and about 7 CPU-minutes per market, so it is
 not in the default). Writes the rejection table (columns ``score, market, generator,
 n_markets, rejection_rate, rejection_rate_se`` and the mean scores) to ``--out`` and the
-per-market rows beside it (``*_markets.csv``); rows of scores not run this time are kept
-from existing files, so runs of each score add up to one table. Size = the ``true``
-generator's rejection rate (target <= 10%); power = the others' (target >= 80% for
-iid_normal, garch_gaussian and copy_floor). One BLAS and torch thread, two numba threads.
+per-market rows beside it (``*_markets.csv``); rows of a score and market kind not run this
+time are kept from existing files, so runs of each score (or kind) add up to one table.
+Size = the ``true`` generator's rejection rate (target <= 10%); power = the others' (target
+>= 80% for iid_normal, garch_gaussian and copy_floor). One BLAS and torch thread, two numba threads.
 """
 
 from __future__ import annotations
@@ -51,11 +51,15 @@ SCORES = {"headline": ("evaluation.headline", HeadlineSettings, headline_scorer)
 
 
 def merged(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
-    """``rows`` after the rows of ``path`` (if it exists) whose score is not in ``rows``."""
+    """``rows`` after the rows of ``path`` (if it exists) of a (score, market kind) not in
+    ``rows``."""
     if not path.exists():
         return rows
     kept = pd.read_csv(path)
-    return pd.concat([kept[~kept["score"].isin(set(rows["score"]))], rows], ignore_index=True)
+    keys = ["score", "market"]
+    run = pd.MultiIndex.from_frame(rows[keys])
+    return pd.concat([kept[~pd.MultiIndex.from_frame(kept[keys]).isin(run)], rows],
+                     ignore_index=True)
 
 
 def main(argv: list[str] | None = None) -> int:
