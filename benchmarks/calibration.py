@@ -38,6 +38,7 @@ from synthvol.evaluation.markets import (  # noqa: E402
     calibrate,
     headline_scorer,
     published_scorer,
+    replace_runs,
 )
 from synthvol.evaluation.scores import ScoreSettings  # noqa: E402
 from synthvol.evaluation.twosample import HeadlineSettings  # noqa: E402
@@ -51,15 +52,8 @@ SCORES = {"headline": ("evaluation.headline", HeadlineSettings, headline_scorer)
 
 
 def merged(path: Path, rows: pd.DataFrame) -> pd.DataFrame:
-    """``rows`` after the rows of ``path`` (if it exists) of a (score, market kind) not in
-    ``rows``."""
-    if not path.exists():
-        return rows
-    kept = pd.read_csv(path)
-    keys = ["score", "market"]
-    run = pd.MultiIndex.from_frame(rows[keys])
-    return pd.concat([kept[~pd.MultiIndex.from_frame(kept[keys]).isin(run)], rows],
-                     ignore_index=True)
+    """``rows`` over the rows already in ``path``, if it exists (:func:`replace_runs`)."""
+    return replace_runs(pd.read_csv(path), rows) if path.exists() else rows
 
 
 def main(argv: list[str] | None = None) -> int:

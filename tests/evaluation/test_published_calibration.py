@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import torch
 import yaml
@@ -13,6 +14,7 @@ from synthvol.evaluation.markets import (
     GENERATORS,
     market_verdicts,
     published_scorer,
+    replace_runs,
     simulate_market,
 )
 from synthvol.evaluation.scores import ScoreSettings
@@ -67,3 +69,13 @@ def test_published_score_rejects_windows_the_gru_tells_apart():
     wrong = score(market, Windows.independent(off_level), SEED, "garch_t", 0, "off_level")
     assert wrong[0] > 0.45 and wrong[0] > real_train[0]
     assert verdict(*wrong, *real_train, False) == "worse"
+
+
+def test_runs_of_each_score_and_kind_add_up_and_a_rerun_replaces_its_rows():
+    kept = pd.DataFrame({"score": ["headline", "headline", "published"],
+                         "market": ["sv", "garch_t", "sv"], "rejection_rate": [0.1, 0.2, 0.3]})
+    run = pd.DataFrame({"score": ["published", "headline"], "market": ["garch_t", "sv"],
+                        "rejection_rate": [0.9, 0.8]})
+    table = replace_runs(kept, run).set_index(["score", "market"])["rejection_rate"]
+    assert table.to_dict() == {("headline", "garch_t"): 0.2, ("published", "sv"): 0.3,
+                               ("published", "garch_t"): 0.9, ("headline", "sv"): 0.8}

@@ -238,6 +238,15 @@ def rejection_table(per_market: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def replace_runs(kept: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``kept``'s rows of a (score, market kind) that ``rows`` lacks, then ``rows``: separate
+    runs of each score or kind add up to one table, a rerun replaces its own rows."""
+    keys = ["score", "market"]
+    ran = pd.MultiIndex.from_frame(rows[keys])
+    return pd.concat([kept[~pd.MultiIndex.from_frame(kept[keys]).isin(ran)], rows],
+                     ignore_index=True)
+
+
 def calibrate(n_markets: int, scorers: Mapping[str, Scorer], seed: int, n_samples: int = 1000,
               markets: tuple[str, ...] = MARKETS) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Size (``true`` rejected) and power (the others rejected) of each score's verdict
