@@ -62,8 +62,8 @@ def test_rejection_table_counts_worse_and_memorises():
     per_market = pd.DataFrame({
         "score": "headline", "market": "sv", "index": [0, 1, 2, 3, 0, 1, 2, 3],
         "generator": ["true"] * 4 + ["iid_normal"] * 4,
-        "auc": [0.5, 0.6, 0.5, 0.4, 0.9, 0.9, 0.8, 0.7], "se": 0.05,
-        "real_train_auc": 0.5, "real_train_se": 0.05,
+        "value": [0.5, 0.6, 0.5, 0.4, 0.9, 0.9, 0.8, 0.7], "se": 0.05,
+        "real_train_value": 0.5, "real_train_se": 0.05,
         "memorises": [False, False, False, True] + [False] * 4,
         "worse": [False, True, False, True, True, True, True, False],
         "verdict": ["indistinguishable", "worse", "indistinguishable", "memorises",
@@ -75,6 +75,6 @@ def test_rejection_table_counts_worse_and_memorises():
     assert table.loc["true", "memorises_rate"] == pytest.approx(0.25)
     assert table.loc["true", "worse_rate"] == pytest.approx(0.5)   # the AUC rule alone
     assert table.loc["iid_normal", "worse_rate"] == pytest.approx(0.75)
-    assert table.loc["iid_normal", "mean_auc"] == pytest.approx(0.825)
+    assert table.loc["iid_normal", "mean_value"] == pytest.approx(0.825)
     assert {"score", "market", "n_markets", "rejection_rate",
             "rejection_rate_se"} <= set(table.reset_index().columns)

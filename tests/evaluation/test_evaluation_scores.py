@@ -85,7 +85,7 @@ def test_summary_mean_and_sample_std():
     assert s.std == pytest.approx(np.std([0.1, 0.2, 0.6], ddof=1))
     assert ScoreSummary((0.4,)).std == 0.0
     assert s.se == pytest.approx(np.std([0.1, 0.2, 0.6], ddof=1) / np.sqrt(3))
-    assert np.isnan(ScoreSummary((0.4,)).se) and np.isnan(ScoreSummary((0.0, 0.0)).se)
+    assert np.isnan(ScoreSummary((0.4,)).se) and ScoreSummary((0.5, 0.5)).se == 0.0
 
 
 def test_settings_reject_unknown_keys_and_bad_values():

@@ -20,10 +20,15 @@ burn-in), ``iid_normal`` (iid normal returns of the training returns' mean and v
 returns' variance), ``copy_floor`` (training windows plus noise at the ``true`` windows'
 median nearest-neighbour distance, :func:`~.memorisation.matched_copies`) and
 ``block_shuffle`` (the training blocks' returns shuffled in blocks of 10, then windowed).
+
+Each generator, and ``real_train``, is scored against the held-out windows by each score
+asked for (:data:`Scorer`: the headline test, :func:`headline_scorer`; the published
+protocol's GRU discriminative score, :func:`published_scorer`) and gets that score's verdict.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +37,7 @@ import pandas as pd
 from synthvol.data.prepare import BlockHoldout, MinMaxScaler, holdout_mask, side_window_starts
 from synthvol.errors import DataError
 from synthvol.evaluation.memorisation import MemorisationReference, matched_copies, memorises
+from synthvol.evaluation.scores import ScoreSettings, discriminative_summary
 from synthvol.evaluation.twosample import HeadlineSettings, Windows, headline_test
 from synthvol.evaluation.verdicts import verdict
 from synthvol.progress import Progress, get_logger
@@ -160,37 +166,63 @@ def market_generators(market: SimulatedMarket, reference: MemorisationReference,
             "block_shuffle": Windows.cut(scale(shuffled)[None, :], length)}
 
 
-def market_verdicts(kind: str, index: int, settings: HeadlineSettings, n_samples: int,
-                    seed: int) -> list[dict[str, object]]:
-    """Headline verdict of each generator on market ``index`` of ``kind``: its AUC against
-    the held-out windows beside ``real_train``'s (training windows against held-out ones),
-    and the memorisation checks' flag."""
-    market = simulate_market(kind, seed, index)
-    reference = MemorisationReference(market.train.values, market.heldout.values)
-    real_train = headline_test(market.heldout, market.train, settings,
-                               derive_seed(seed, "calibration", kind, index, "real_train"))
-    rows = []
-    for name, windows in market_generators(market, reference, n_samples, seed, index).items():
+#: A score of the calibration: (value, SE) of candidate windows against the market's held-out
+#: windows, lower is better; called with the market, the windows and the source's seed keys.
+Scorer = Callable[[SimulatedMarket, Windows, int, str, int, str], tuple[float, float]]
+
+
+def headline_scorer(settings: HeadlineSettings) -> Scorer:
+    """The headline two-sample test's AUC and its block-bootstrap SE."""
+    def score(market: SimulatedMarket, windows: Windows, seed: int, kind: str, index: int,
+              name: str) -> tuple[float, float]:
         result = headline_test(market.heldout, windows, settings,
                                derive_seed(seed, "calibration", kind, index, name))
-        memo = reference.score(windows.values)
-        flagged = memorises(memo.nn_ratio, memo.share_closer_q05)
-        rows.append({"score": "headline", "market": kind, "index": index, "generator": name,
-                     "auc": result.auc, "se": result.se, "real_train_auc": real_train.auc,
-                     "real_train_se": real_train.se, "nn_ratio": memo.nn_ratio,
-                     "share_closer_q05": memo.share_closer_q05, "memorises": flagged,
-                     "worse": verdict(result.auc, result.se, real_train.auc, real_train.se,
-                                      False) == "worse",
-                     "verdict": verdict(result.auc, result.se, real_train.auc, real_train.se,
-                                        flagged)})
+        return result.auc, result.se
+    return score
+
+
+def published_scorer(settings: ScoreSettings) -> Scorer:
+    """The published protocol's GRU discriminative score (mean and SE over its runs), of the
+    candidate against the held-out windows as the Stocks benchmark's held-out score."""
+    def score(market: SimulatedMarket, windows: Windows, seed: int, kind: str, index: int,
+              name: str) -> tuple[float, float]:
+        summary = discriminative_summary(market.heldout.values, windows.values, settings, seed,
+                                         "calibration", "published", kind, index, name)
+        return summary.mean, summary.se
+    return score
+
+
+def market_verdicts(kind: str, index: int, scorers: Mapping[str, Scorer], n_samples: int,
+                    seed: int) -> list[dict[str, object]]:
+    """Verdict of each generator on market ``index`` of ``kind`` by each score of
+    ``scorers``: its value against the held-out windows beside ``real_train``'s (training
+    windows against held-out ones), and the memorisation checks' flag (one per generator,
+    shared by the scores)."""
+    market = simulate_market(kind, seed, index)
+    reference = MemorisationReference(market.train.values, market.heldout.values)
+    generators = market_generators(market, reference, n_samples, seed, index)
+    memo = {name: reference.score(windows.values) for name, windows in generators.items()}
+    rows = []
+    for score, scorer in scorers.items():
+        real_value, real_se = scorer(market, market.train, seed, kind, index, "real_train")
+        for name, windows in generators.items():
+            value, se = scorer(market, windows, seed, kind, index, name)
+            flagged = memorises(memo[name].nn_ratio, memo[name].share_closer_q05)
+            rows.append({"score": score, "market": kind, "index": index, "generator": name,
+                         "value": value, "se": se, "real_train_value": real_value,
+                         "real_train_se": real_se, "nn_ratio": memo[name].nn_ratio,
+                         "share_closer_q05": memo[name].share_closer_q05, "memorises": flagged,
+                         "worse": verdict(value, se, real_value, real_se, False) == "worse",
+                         "verdict": verdict(value, se, real_value, real_se, flagged)})
     return rows
 
 
 def rejection_table(per_market: pd.DataFrame) -> pd.DataFrame:
     """Per (score, market, generator): markets, share rejected (verdict ``worse`` or
     ``memorises``) with its binomial standard error, the share for each of the two reasons
-    on its own (the AUC rule's ``worse`` whatever the memorisation flag, and the flag), and
-    the mean AUCs."""
+    on its own (the score's 2-SE rule's ``worse`` whatever the memorisation flag, and the
+    flag), and the mean values of the score (the headline's AUC, the published protocol's
+    ``|accuracy − 0.5|``)."""
     rows = []
     for (score, market, generator), part in per_market.groupby(
             ["score", "market", "generator"], sort=False):
@@ -201,27 +233,41 @@ def rejection_table(per_market: pd.DataFrame) -> pd.DataFrame:
                      "rejection_rate_se": float(np.sqrt(rate * (1.0 - rate) / n)),
                      "worse_rate": float(part["worse"].mean()),
                      "memorises_rate": float(part["memorises"].mean()),
-                     "mean_auc": float(part["auc"].mean()),
-                     "mean_real_train_auc": float(part["real_train_auc"].mean())})
+                     "mean_value": float(part["value"].mean()),
+                     "mean_real_train_value": float(part["real_train_value"].mean())})
     return pd.DataFrame(rows)
 
 
-def calibrate(n_markets: int, settings: HeadlineSettings, seed: int, n_samples: int = 1000,
+def replace_runs(kept: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """``kept``'s rows of a (score, market kind) that ``rows`` lacks, then ``rows``: separate
+    runs of each score or kind add up to one table, a rerun replaces its own rows."""
+    keys = ["score", "market"]
+    ran = pd.MultiIndex.from_frame(rows[keys])
+    return pd.concat([kept[~pd.MultiIndex.from_frame(kept[keys]).isin(ran)], rows],
+                     ignore_index=True)
+
+
+def calibrate(n_markets: int, scorers: Mapping[str, Scorer], seed: int, n_samples: int = 1000,
               markets: tuple[str, ...] = MARKETS) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Size (``true`` rejected) and power (the others rejected) of the headline verdict over
-    ``n_markets`` simulated markets of each kind: the rejection table and the per-market
-    rows behind it. One progress line, with an ETA, per market."""
+    """Size (``true`` rejected) and power (the others rejected) of each score's verdict
+    (``scorers``: score name -> scorer) over ``n_markets`` simulated markets of each kind:
+    the rejection table and the per-market rows behind it. One progress line, with an ETA,
+    per market."""
     if n_markets < 1:
         raise DataError(f"calibration needs at least 1 market per kind, got {n_markets}")
+    if not scorers:
+        raise DataError("calibration needs at least one score")
     progress = Progress("calibration markets", n_markets * len(markets), every=1)
     rows = []
     for kind in markets:
         for index in range(n_markets):
-            found = market_verdicts(kind, index, settings, n_samples, seed)
-            logger.info("%s market %d: real_train AUC %.3f ± %.3f; %s", kind, index,
-                        found[0]["real_train_auc"], found[0]["real_train_se"],
-                        ", ".join(f"{r['generator']} {r['auc']:.3f} ± {r['se']:.3f} "
-                                  f"{r['verdict']}" for r in found))
+            found = market_verdicts(kind, index, scorers, n_samples, seed)
+            for score in scorers:
+                mine = [r for r in found if r["score"] == score]
+                logger.info("%s market %d, %s: real_train %.3f ± %.3f; %s", kind, index, score,
+                            mine[0]["real_train_value"], mine[0]["real_train_se"],
+                            ", ".join(f"{r['generator']} {r['value']:.3f} ± {r['se']:.3f} "
+                                      f"{r['verdict']}" for r in mine))
             rows += found
             progress.advance()
     per_market = pd.DataFrame(rows)

@@ -86,10 +86,12 @@ class ScoreSummary:
 
     @property
     def se(self) -> float:
-        """Standard error of the mean over runs, ``std / sqrt(n_runs)``; NaN (unknown, so no
-        difference counts as resolved) for a single run or runs that all gave the same value
-        (e.g. a classifier that never learned scores exactly 0 in every run)."""
-        if len(self.runs) < 2 or self.std == 0:
+        """Standard error of the mean over runs, ``std / sqrt(n_runs)`` (as the Stocks table's);
+        NaN (unknown, so no difference counts as resolved) for a single run. Runs that all
+        gave the same value have SE 0: a source told apart perfectly in every run (0.5 each)
+        is resolved as worse, and one the classifier never learned (0 each) still ties a
+        reference at 0."""
+        if len(self.runs) < 2:
             return float("nan")
         return self.std / float(np.sqrt(len(self.runs)))
 
@@ -106,6 +108,14 @@ def repeat_score(score: Callable[[int], float], n_runs: int, seed: int,
     """Run ``score(run_seed)`` ``n_runs`` times, run seeds derived from ``seed`` and ``keys``."""
     return ScoreSummary(tuple(float(score(derive_seed(seed, *keys, run)))
                               for run in range(n_runs)))
+
+
+def discriminative_summary(real: np.ndarray, synthetic: np.ndarray, settings: ScoreSettings,
+                           seed: int, *keys: object) -> ScoreSummary:
+    """The published protocol's discriminative score of ``synthetic`` against ``real`` over
+    ``settings.n_runs`` runs, run seeds derived from ``seed`` and ``keys``."""
+    return repeat_score(lambda s: discriminative_score(real, synthetic, settings, s),
+                        settings.n_runs, seed, *keys)
 
 
 def as_windows_3d(windows: np.ndarray) -> np.ndarray:
