@@ -2,6 +2,8 @@
 
     python benchmarks/calibration.py                      # 20 markets per kind
     python benchmarks/calibration.py --markets 5 --out /tmp/calibration.csv
+    python benchmarks/calibration.py --seed 20261207 \
+        --out results/benchmarks/calibration_fresh_seed.csv   # markets of another seed
 
 For each of ``--markets`` GARCH(1,1)-t and stochastic-volatility markets (as long as the
 study's data and cut the same way, :mod:`synthvol.evaluation.markets`), every calibration
@@ -44,13 +46,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--params", default=str(REPO / "params.yaml"))
     parser.add_argument("--n-samples", type=int, default=None,
                         help="windows per generator (default: params generators.n_samples)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="seed of the markets and tests (default: params seed); another "
+                             "seed gives markets out of sample for the thresholds")
     args = parser.parse_args(argv)
     configure_logging()
     params = yaml.safe_load(Path(args.params).read_text(encoding="utf-8"))
     try:
         settings = HeadlineSettings.from_mapping(dict(params["evaluation"]["headline"]))
         n_samples = args.n_samples or int(params["generators"]["n_samples"])
-        seed = int(params["seed"])
+        seed = args.seed if args.seed is not None else int(params["seed"])
     except KeyError as err:
         print(f"{args.params}: lacks the key {err}", file=sys.stderr)
         return 2

@@ -166,7 +166,8 @@ def market_verdicts(kind: str, index: int, settings: HeadlineSettings, n_samples
     the held-out windows beside ``real_train``'s (training windows against held-out ones),
     and the memorisation checks' flag."""
     market = simulate_market(kind, seed, index)
-    reference = MemorisationReference(market.train.values, market.heldout.values)
+    reference = MemorisationReference(market.train.values, market.heldout.values,
+                                      market.train.start)
     real_train = headline_test(market.heldout, market.train, settings,
                                derive_seed(seed, "calibration", kind, index, "real_train"))
     rows = []
@@ -174,11 +175,12 @@ def market_verdicts(kind: str, index: int, settings: HeadlineSettings, n_samples
         result = headline_test(market.heldout, windows, settings,
                                derive_seed(seed, "calibration", kind, index, name))
         memo = reference.score(windows.values)
-        flagged = memorises(memo.nn_ratio, memo.share_closer_q05)
+        flagged = memorises(memo.to_dict())
         rows.append({"score": "headline", "market": kind, "index": index, "generator": name,
                      "auc": result.auc, "se": result.se, "real_train_auc": real_train.auc,
                      "real_train_se": real_train.se, "nn_ratio": memo.nn_ratio,
-                     "share_closer_q05": memo.share_closer_q05, "memorises": flagged,
+                     "share_closer_q05": memo.share_closer_q05,
+                     "share_nndr_q05": memo.share_nndr_q05, "memorises": flagged,
                      "worse": verdict(result.auc, result.se, real_train.auc, real_train.se,
                                       False) == "worse",
                      "verdict": verdict(result.auc, result.se, real_train.auc, real_train.se,
