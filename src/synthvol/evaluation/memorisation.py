@@ -86,8 +86,8 @@ def _pair(queries: np.ndarray, references: np.ndarray) -> tuple[np.ndarray, np.n
 
 
 def _chunks(q: np.ndarray, r: np.ndarray, chunk: int):
-    """Per chunk of queries: its first row, the chunk and ``‖t‖² − 2 q·t`` (the squared
-    distances less ``‖q‖²``, which orders each row's references the same)."""
+    """Per chunk of queries: the index of its first query, the chunk and ``‖t‖² − 2 q·t``
+    (the squared distances less ``‖q‖²``, which orders each row's references the same)."""
     r_sq = np.einsum("ij,ij->i", r, r)
     for lo in range(0, len(q), chunk):
         block = q[lo:lo + chunk]
