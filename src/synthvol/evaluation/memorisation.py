@@ -23,8 +23,8 @@ every other training window (``D`` the source's own distance to them), so its NN
 0.7 at a matched distance, while a genuinely new window's d1 and d2 are neighbouring order
 statistics of 60-dimensional distances, whose ratio is about 0.98. Windows overlapping the
 nearest one are left out of d2: with stride-1 windows, a shift of the nearest window is its
-second neighbour for 10-30% of held-out windows, which measures the shift, not a second
-match (and for price windows, as on Stocks, nearly always).
+second neighbour for 10-30% of held-out windows of the simulated markets' returns (77% of
+the Stocks benchmark's price windows), which measures the shift, not a second match.
 
 The copy floor (:func:`matched_copies`) is the trivial generator "a random training window
 plus N(0, s²) noise per value", with ``s`` chosen so that its median NN distance equals a
