@@ -3,6 +3,8 @@
     python benchmarks/calibration.py                      # headline, 20 markets per kind
     python benchmarks/calibration.py --markets 5 --out /tmp/calibration.csv
     python benchmarks/calibration.py --scores published --markets 3   # ~7 CPU-min a market
+    python benchmarks/calibration.py --seed 20261207 \
+        --out results/benchmarks/calibration_fresh_seed.csv   # markets of another seed
 
 For each of ``--markets`` GARCH(1,1)-t and stochastic-volatility markets (as long as the
 study's data and cut the same way, :mod:`synthvol.evaluation.markets`), every calibration
@@ -67,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="scores to calibrate (default: headline)")
     parser.add_argument("--kinds", nargs="+", choices=MARKETS, default=list(MARKETS),
                         help="market kinds (default: all)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="seed of the markets and tests (default: params seed); another "
+                             "seed gives markets out of sample for the thresholds")
     args = parser.parse_args(argv)
     configure_logging()
     torch.set_num_threads(1)
@@ -84,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         scorers[score] = scorer(settings.from_mapping(dict(node)))
     try:
         n_samples = args.n_samples or int(params["generators"]["n_samples"])
-        seed = int(params["seed"])
+        seed = args.seed if args.seed is not None else int(params["seed"])
     except KeyError as err:
         print(f"{args.params}: lacks the key {err}", file=sys.stderr)
         return 2

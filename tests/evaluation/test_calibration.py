@@ -43,7 +43,8 @@ def test_quick_headline_passes_fitted_garch_and_fails_gaussian_baselines():
             "fbm": fit_fbm(returns, FBMSettings(hurst_estimator="dfa", hurst_series="returns",
                                                 method="davies-harte"))}
     real_train = headline_test(market.heldout, market.train, settings, seed)
-    reference = MemorisationReference(market.train.values, market.heldout.values)
+    reference = MemorisationReference(market.train.values, market.heldout.values,
+                                      market.train.start)
     verdicts = {}
     for name, fit in fits.items():
         # the quick study's baseline paths: 20 long paths, cut into stride-1 windows
@@ -52,7 +53,7 @@ def test_quick_headline_passes_fitted_garch_and_fails_gaussian_baselines():
         result = headline_test(market.heldout, windows, settings, seed)
         memo = reference.score(windows.values)
         verdicts[name] = verdict(result.auc, result.se, real_train.auc, real_train.se,
-                                 memorises(memo.nn_ratio, memo.share_closer_q05))
+                                 memorises(memo.to_dict()))
     assert verdicts["garch"] != "worse"
     assert verdicts["ar"] == "worse"
     assert verdicts["fbm"] == "worse"

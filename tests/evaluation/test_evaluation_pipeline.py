@@ -208,7 +208,9 @@ def _row(source: str, auc: float, se: float, nn_ratio: float = 1.0) -> dict[str,
             "headline": {"auc": auc, "se": se, "ci_low": auc - 2 * se, "ci_high": auc + 2 * se,
                          "p_value": 0.5, "n_reference": 100, "n_candidate": 100},
             "memorisation": {"nn_ratio": nn_ratio, "share_closer_q05": 0.05,
-                             "median_nn": 0.1, "heldout_median_nn": 0.1, "heldout_q05": 0.05}}
+                             "share_nndr_q05": 0.05, "median_nn": 0.1,
+                             "heldout_median_nn": 0.1, "heldout_q05": 0.05,
+                             "heldout_nndr_q05": 0.9}}
 
 
 def test_verdicts_and_copy_floor_from_the_pooled_trainings(tmp_path: Path) -> None:

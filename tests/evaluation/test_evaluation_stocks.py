@@ -140,6 +140,8 @@ def test_benchmark_code_path_with_stand_ins():
     assert rows.loc["copy", "predictive"] < rows.loc["noise", "predictive"]
     # copies are flagged, and their copy floor is copies too; noise is far from everything
     assert rows.loc["copy", "nn_ratio"] < 1e-5 and rows.loc["copy", "share_closer_q05"] == 1.0
+    assert rows.loc["copy", "share_nndr_q05"] == 1.0 and rows.loc["copy", "memorises"]
+    assert rows.loc["noise", "share_nndr_q05"] < 0.1 and not rows.loc["noise", "memorises"]
     assert rows.loc["real_train", "nn_ratio"] == 0.0
     assert rows.loc["noise", "nn_ratio"] > 2 and rows.loc["noise", "share_closer_q05"] == 0.0
     assert rows.loc["copy_train[noise]", "median_nn"] == pytest.approx(

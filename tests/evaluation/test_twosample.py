@@ -118,7 +118,8 @@ def test_verdict_rule():
 
 def test_small_market_true_indistinguishable_iid_worse_copies_memorise():
     market = simulate_market("sv", 20150601, "test")
-    reference = MemorisationReference(market.train.values, market.heldout.values)
+    reference = MemorisationReference(market.train.values, market.heldout.values,
+                                      market.train.start)
     gens = market_generators(market, reference, 500, 20150601, "test")
     real_train = headline_test(market.heldout, market.train, QUICK, seed=1)
 
@@ -126,7 +127,7 @@ def test_small_market_true_indistinguishable_iid_worse_copies_memorise():
         result = headline_test(market.heldout, windows, QUICK, seed=1)
         memo = reference.score(windows.values)
         return verdict(result.auc, result.se, real_train.auc, real_train.se,
-                       memorises(memo.nn_ratio, memo.share_closer_q05)), result
+                       memorises(memo.to_dict())), result
 
     true_verdict, true_result = judged(gens["true"])
     iid_verdict, iid_result = judged(gens["iid_normal"])

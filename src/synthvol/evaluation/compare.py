@@ -70,7 +70,7 @@ logger = get_logger("evaluation")
 SCORE_COLUMNS = ["source", "kind", "n_trainings", "n_source_windows", "n_heldout_windows",
                  "headline_score", "headline_score_se", "headline_ci_low", "headline_ci_high",
                  "headline_p_value", "headline_trainings", "verdict", "beats_copy_floor",
-                 "nn_ratio", "share_closer_q05", "median_nn", "memorises"]
+                 "nn_ratio", "share_closer_q05", "share_nndr_q05", "median_nn", "memorises"]
 
 
 def real_windows(windows: np.ndarray, starts: np.ndarray) -> Windows:
@@ -113,9 +113,10 @@ def score_source(source: str, real: RealData, synthetic_returns: np.ndarray | No
         windows = real.train_windows
     else:
         windows = scaled_source_windows(synthetic_returns, real.scaler, window_length)
-    memorisation = MemorisationReference(real.train_windows, real.heldout_windows).score(windows)
-    logger.info("%s: nn_ratio %.3f, share_closer_q05 %.3f", source, memorisation.nn_ratio,
-                memorisation.share_closer_q05)
+    memorisation = MemorisationReference(real.train_windows, real.heldout_windows,
+                                         real.train_starts).score(windows)
+    logger.info("%s: nn_ratio %.3f, share_closer_q05 %.3f, share_nndr_q05 %.3f", source,
+                memorisation.nn_ratio, memorisation.share_closer_q05, memorisation.share_nndr_q05)
     result = headline_test(reference, candidate, settings,
                            derive_seed(seed, "evaluation", source, "headline"))
     logger.info("%s: headline AUC %.3f ± %.3f (95%% CI %.3f–%.3f, p = %.3g)", source,
@@ -151,7 +152,8 @@ def write_copy_floor(generator: str, real: RealData, samples_paths: Sequence[str
     start = time.perf_counter()
     per_training = [scaled_source_windows(read_samples(path), real.scaler, window_length)
                     for path in samples_paths]
-    reference = MemorisationReference(real.train_windows, real.heldout_windows)
+    reference = MemorisationReference(real.train_windows, real.heldout_windows,
+                                      real.train_starts)
     target = reference.score(np.concatenate(per_training)).median_nn
     floor = matched_copies(reference, len(per_training[0]), target, (window_length,), seed,
                            "evaluation", generator)
@@ -174,8 +176,6 @@ def _pooled_row(name: str, kind: str, jsons: Sequence[Mapping[str, Any]]) -> dic
                                   for k, v in data["headline"].items()}) for data in jsons]
     score, se = pooled(results)
     memo = [data["memorisation"] for data in jsons]
-    ratio = float(np.mean([m["nn_ratio"] for m in memo]))
-    share = float(np.mean([m["share_closer_q05"] for m in memo]))
     one = len(results) == 1
     return {"source": name, "kind": kind, "n_trainings": len(jsons),
             "n_source_windows": int(np.mean([d["n_source_windows"] for d in jsons])),
@@ -187,10 +187,10 @@ def _pooled_row(name: str, kind: str, jsons: Sequence[Mapping[str, Any]]) -> dic
             # every training's test rejects at least at this level: the largest p-value
             "headline_p_value": max(r.p_value for r in results),
             "headline_trainings": " ".join(f"{r.auc:.4f}" for r in results),
-            "nn_ratio": ratio, "share_closer_q05": share,
-            "median_nn": float(np.mean([m["median_nn"] for m in memo])),
+            **{key: float(np.mean([m[key] for m in memo])) for key in
+               ("nn_ratio", "share_closer_q05", "share_nndr_q05", "median_nn")},
             # memorises when any training's checks flag it
-            "memorises": any(memorises(m["nn_ratio"], m["share_closer_q05"]) for m in memo)}
+            "memorises": any(memorises(m) for m in memo)}
 
 
 def score_tables(score_jsons: Sequence[str], kinds: Mapping[str, str]) -> pd.DataFrame:

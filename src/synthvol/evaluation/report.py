@@ -10,7 +10,11 @@ from typing import Any
 import pandas as pd
 
 from synthvol.errors import DataError
-from synthvol.evaluation.memorisation import MEMORISES_NN_RATIO, MEMORISES_SHARE
+from synthvol.evaluation.memorisation import (
+    MEMORISES_NN_RATIO,
+    MEMORISES_NNDR_SHARE,
+    MEMORISES_SHARE,
+)
 from synthvol.evaluation.sources import REAL_TEST, REAL_TRAIN
 from synthvol.evaluation.verdicts import VERDICTS, Metric, copy_floor_table, verdict_sentence
 from synthvol.report.model import Section, figure, note, paragraph, save_section, section, table
@@ -46,13 +50,18 @@ MEMORISATION_NOTE = (
     "windows (about 1 for data as new as unseen real windows, 0 for copies); "
     "share_closer_q05 is the share of its windows closer to a training window than the "
     "held-out windows' 5% quantile of that distance (0.05 for held-out-like data, 1 for "
-    f"copies). A source memorises when nn_ratio < {MEMORISES_NN_RATIO} or share_closer_q05 > "
-    f"{MEMORISES_SHARE} (thresholds set so that no simulated market's true process is "
-    "flagged; for a generator: in any training). copy_train[g] is generator g's copy "
-    "floor: random training windows plus N(0, s²) noise, s matched so that its median "
-    "nearest-neighbour distance equals that of g's samples, all trainings pooled (a Gaussian "
-    "kernel density sampler of the training windows). A generator adds something only where "
-    "it scores clearly better than its copy floor.")
+    "copies); share_nndr_q05 is the share of its windows whose nearest-neighbour distance "
+    "ratio (the nearest training window's distance over that of the nearest one sharing no "
+    "day with it) is below the held-out windows' 5% quantile of that ratio (0.05 for "
+    "held-out-like data, near 1 for copies plus noise even at the distance of new data). "
+    f"A source memorises when nn_ratio < {MEMORISES_NN_RATIO}, share_closer_q05 > "
+    f"{MEMORISES_SHARE} or share_nndr_q05 > {MEMORISES_NNDR_SHARE} (thresholds set so "
+    "that no simulated market's true process is flagged; for a generator: in any "
+    "training). copy_train[g] is generator g's copy floor: random training windows plus "
+    "N(0, s²) noise, s matched so that its median nearest-neighbour distance equals that of "
+    "g's samples, all trainings pooled (a Gaussian kernel density sampler of the training "
+    "windows). A generator adds something only where it scores clearly better than its copy "
+    "floor.")
 
 VERDICT_NOTE = (
     "Verdicts: indistinguishable = the source's headline AUC is not above real_train's (the "
@@ -91,7 +100,8 @@ def scores_table(scores: pd.DataFrame) -> pd.DataFrame:
         "verdict": scores["verdict"],
         "beats copy floor": scores["beats_copy_floor"].map(
             lambda b: "" if pd.isna(b) else ("yes" if _true(b) else "no")),
-        "nn_ratio": scores["nn_ratio"], "share_closer_q05": scores["share_closer_q05"]})
+        "nn_ratio": scores["nn_ratio"], "share_closer_q05": scores["share_closer_q05"],
+        "share_nndr_q05": scores["share_nndr_q05"]})
 
 
 def _true(value: object) -> bool:

@@ -81,10 +81,11 @@ from synthvol.seeds import derive_seed
 STOCK_COLUMNS = ("Open", "High", "Low", "Close", "Adj_Close", "Volume")
 RESULT_COLUMNS = ("source", "discriminative", "discriminative_std", "predictive",
                   "predictive_std", "heldout_discriminative", "nn_ratio", "share_closer_q05",
-                  "train_seconds", "sample_seconds", "heldout_discriminative_std", "n_runs",
-                  "n_windows", "median_nn", "stylized_distance", "stylized_distance_se",
-                  "acf_abs_distance", "tail_index_distance", "cross_correlation_distance",
-                  "headline_score", "headline_score_se", "headline_ci_low", "headline_ci_high",
+                  "share_nndr_q05", "train_seconds", "sample_seconds",
+                  "heldout_discriminative_std", "n_runs", "n_windows", "median_nn",
+                  "stylized_distance", "stylized_distance_se", "acf_abs_distance",
+                  "tail_index_distance", "cross_correlation_distance", "headline_score",
+                  "headline_score_se", "headline_ci_low", "headline_ci_high",
                   "headline_p_value", "memorises", "verdict", "beats_copy_floor")
 #: the column whose changes give the ACF of |r| and the tail index
 RETURN_COLUMN = "Close"
@@ -199,20 +200,21 @@ def score_row(name: str, windows: StocksWindows, synthetic: np.ndarray,
                          candidate if candidate is not None else Windows.independent(synthetic),
                          headline, derive_seed(seed, "stocks", name, "headline"))
     logger.info("%s: discriminative %.4f ± %.4f, held-out %.4f ± %.4f, predictive %.4f ± %.4f, "
-                "nn_ratio %.3f, share_closer_q05 %.3f, stylized distance %.4f ± %.4f, headline "
-                "AUC %.3f ± %.3f", name, disc.mean, disc.std, held.mean, held.std, pred.mean,
-                pred.std, memo.nn_ratio, memo.share_closer_q05, facts.distance.total, facts.se,
-                test.auc, test.se)
+                "nn_ratio %.3f, share_closer_q05 %.3f, share_nndr_q05 %.3f, stylized distance "
+                "%.4f ± %.4f, headline AUC %.3f ± %.3f", name, disc.mean, disc.std, held.mean,
+                held.std, pred.mean, pred.std, memo.nn_ratio, memo.share_closer_q05,
+                memo.share_nndr_q05, facts.distance.total, facts.se, test.auc, test.se)
     return {"source": name, "discriminative": disc.mean, "discriminative_std": disc.std,
             "predictive": pred.mean, "predictive_std": pred.std,
             "heldout_discriminative": held.mean, "nn_ratio": memo.nn_ratio,
             "share_closer_q05": memo.share_closer_q05,
+            "share_nndr_q05": memo.share_nndr_q05,
             "heldout_discriminative_std": held.std, "n_runs": settings.n_runs,
             "n_windows": len(synthetic), "median_nn": memo.median_nn, **facts.to_dict(),
             "headline_score": test.auc, "headline_score_se": test.se,
             "headline_ci_low": test.ci_low, "headline_ci_high": test.ci_high,
             "headline_p_value": test.p_value,
-            "memorises": memorises(memo.nn_ratio, memo.share_closer_q05)}
+            "memorises": memorises(memo.to_dict())}
 
 
 def run_stocks_benchmark(windows: StocksWindows, generators: Sequence[str],
@@ -229,7 +231,7 @@ def run_stocks_benchmark(windows: StocksWindows, generators: Sequence[str],
     ``factory(name, seed=..., device=..., **hyper)`` builds a generator (the registry's
     :func:`~synthvol.generators.base.make_generator` in the workflow).
     """
-    reference = MemorisationReference(windows.train, windows.heldout)
+    reference = MemorisationReference(windows.train, windows.heldout, windows.train_starts)
     facts = StylizedReference(windows.heldout, stylized)
     shape = windows.train.shape[1:]
     rows = []
