@@ -17,7 +17,8 @@ n_markets, rejection_rate, rejection_rate_se`` and the mean scores) to ``--out``
 per-market rows beside it (``*_markets.csv``); rows of a score and market kind not run this
 time are kept from existing files, so runs of each score (or kind) add up to one table.
 Size = the ``true`` generator's rejection rate (target <= 10%); power = the others' (target
->= 80% for iid_normal, garch_gaussian and copy_floor). One BLAS and torch thread, two numba threads.
+>= 80% for iid_normal, garch_gaussian and copy_floor).
+One BLAS and torch thread, two numba threads.
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markets", type=int, default=20, help="markets per kind (default 20)")
     parser.add_argument("--out", default=str(REPO / "results/benchmarks/calibration.csv"))
     parser.add_argument("--params", default=str(REPO / "params.yaml"))
+    parser.add_argument("--seed", type=int, default=None,
+                        help="seed of the markets and generators (default: params seed)")
     parser.add_argument("--n-samples", type=int, default=None,
                         help="windows per generator (default: params generators.n_samples)")
     parser.add_argument("--scores", nargs="+", choices=tuple(SCORES), default=["headline"],

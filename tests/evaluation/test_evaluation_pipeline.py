@@ -43,8 +43,8 @@ L = 20
 EVALUATION = {"acf_lags": 5, "clustering_lags": 3, "tail_fraction": 0.1, "aggregation_steps": 2,
               "n_plot_paths": 2}
 #: A small headline test (params.yaml's keys).
-HEADLINE = {"n_features": 84, "normalise": False, "n_folds": 3, "max_windows": 150,
-            "bootstrap_block": L, "n_bootstrap": 20}
+HEADLINE = {"n_features": 84, "tail_statistics": True, "normalise": False, "n_folds": 3,
+            "max_windows": 150, "bootstrap_block": L, "n_bootstrap": 20}
 TABLES = ["moments", "stylized_facts", "stylized_facts_long", "timing", "scores", "correlograms"]
 FIGURES = ["acf_returns", "acf_abs_returns", "pacf_returns", "sample_paths", "return_hist"]
 

@@ -126,7 +126,8 @@ def test_benchmark_code_path_with_stand_ins():
                                  {"noise": {"mode": "noise"}}, "cpu", settings,
                                  StylizedSettings(column=2, acf_lags=3, tail_fraction=0.05,
                                                   n_bootstrap=20),
-                                 HeadlineSettings(n_features=84, normalise=True, n_folds=3,
+                                 HeadlineSettings(n_features=84, tail_statistics=True,
+                                                  normalise=True, n_folds=3,
                                                   max_windows=150, bootstrap_block=12,
                                                   n_bootstrap=20),
                                  3, factory, n_samples=150)

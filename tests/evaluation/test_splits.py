@@ -89,7 +89,7 @@ def test_random_split_of_overlapping_windows_leaks_block_split_does_not():
     groups = time_groups(keys * 2 + labels.astype(int), starts, LENGTH)
 
     def auc(folds: list[tuple[np.ndarray, np.ndarray]]) -> float:
-        scores = out_of_fold_scores(values, labels, folds, 504, seed=5)
+        scores = out_of_fold_scores(values, labels, folds, 504, tails=True, seed=5)
         fold_of = np.zeros(len(labels), int)
         for k, (_, test) in enumerate(folds):
             fold_of[test] = k

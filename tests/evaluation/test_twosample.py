@@ -23,8 +23,8 @@ from synthvol.evaluation.twosample import (
 from synthvol.evaluation.verdicts import VERDICTS, pooled, verdict
 
 #: The quick study's sizes (config/quick.yaml over params.yaml).
-QUICK = HeadlineSettings(n_features=1008, normalise=False, n_folds=5, max_windows=500,
-                         bootstrap_block=60, n_bootstrap=100)
+QUICK = HeadlineSettings(n_features=1008, tail_statistics=True, normalise=False, n_folds=5,
+                         max_windows=500, bootstrap_block=60, n_bootstrap=100)
 
 
 def brute_auc(scores, labels, weights):
@@ -66,8 +66,8 @@ def test_windows_cut_and_independent():
 
 
 def test_settings_name_unknown_and_missing_keys():
-    good = {"n_features": 1008, "normalise": False, "n_folds": 5, "max_windows": 500,
-            "bootstrap_block": 60, "n_bootstrap": 100}
+    good = {"n_features": 1008, "tail_statistics": True, "normalise": False, "n_folds": 5,
+            "max_windows": 500, "bootstrap_block": 60, "n_bootstrap": 100}
     assert HeadlineSettings.from_mapping(good) == QUICK
     with pytest.raises(ConfigError, match="'evaluation.headline.folds'.*not allowed"):
         HeadlineSettings.from_mapping({**good, "folds": 3})
@@ -144,8 +144,8 @@ def test_normalise_removes_levels_only():
     z = normalise_windows(walks)
     assert np.allclose(z.mean(axis=1), 0) and np.allclose(z.std(axis=1), 1)
     assert np.all(normalise_windows(np.ones((2, 5, 1))) == 0)
-    small = HeadlineSettings(n_features=504, normalise=False, n_folds=3, max_windows=200,
-                             bootstrap_block=24, n_bootstrap=20)
+    small = HeadlineSettings(n_features=504, tail_statistics=False, normalise=False, n_folds=3,
+                             max_windows=200, bootstrap_block=24, n_bootstrap=20)
     ref, cand = Windows.independent(walks[:200]), Windows.independent(walks[200:] + 25.0)
     assert headline_test(ref, cand, small, seed=3).auc > 0.95      # the level gives it away
     fair = headline_test(ref, cand, replace(small, normalise=True), seed=3)

@@ -21,8 +21,10 @@ Nothing is simplified beyond that. The convolutions use the paper's trick: per d
 in parallel over windows (numba ``prange``; threads from ``numba.set_num_threads``).
 
 The classifier is ridge regression on ±1 labels over standardised features (the paper's
-``RidgeClassifierCV``), solved in the dual (n < features) from one eigendecomposition of the
-Gram matrix, which gives the exact leave-one-out error of every penalty on the grid at once.
+``RidgeClassifierCV``), solved from one eigendecomposition of the Gram matrix (in the dual
+when windows are fewer than features, as for MiniRocket's; in the primal otherwise, as for
+the few tail statistics of :mod:`.windowstats`), which gives the exact leave-one-out error
+of every penalty on the grid at once.
 """
 
 from __future__ import annotations
@@ -201,9 +203,11 @@ def ridge_decision(train: np.ndarray, labels: np.ndarray, test: np.ndarray) -> n
     """Decision values on ``test`` of ridge regression of ±1 ``labels`` on standardised
     ``train`` features, its penalty the grid value of least leave-one-out squared error.
 
-    Dual form: with the centred Gram matrix ``K = U diag(s) Uᵀ`` the fitted values are
+    With the centred Gram matrix ``K = U diag(s) Uᵀ`` the fitted values are
     ``U diag(s/(s+λ)) Uᵀ y`` and the hat diagonal ``Σ_j U_ij² s_j/(s_j+λ) + 1/n`` (the
-    intercept), so every λ costs O(n²) after one O(n³) eigendecomposition.
+    intercept), so every λ costs O(n·r) after one eigendecomposition: of ``K`` (n × n) when
+    there are more features than windows, else of ``XᵀX = V diag(s) Vᵀ`` (p × p) with
+    ``U = X V diag(s)^−½`` over its nonzero ``s``.
     """
     x = np.asarray(train, dtype=np.float32)
     y = np.where(np.asarray(labels) > 0, 1.0, -1.0)
@@ -214,8 +218,14 @@ def ridge_decision(train: np.ndarray, labels: np.ndarray, test: np.ndarray) -> n
     sd[sd == 0] = 1.0
     xs = (x - mean) / sd
     # single precision halves the eigendecomposition; decisions agree to ~1e-5
-    s, u = linalg.eigh(xs @ xs.T, driver="evd", overwrite_a=True, check_finite=False)
-    s, u = np.clip(s.astype(np.float64), 0.0, None), u.astype(np.float64)
+    if xs.shape[1] >= len(xs):
+        s, u = linalg.eigh(xs @ xs.T, driver="evd", overwrite_a=True, check_finite=False)
+        s, u = np.clip(s.astype(np.float64), 0.0, None), u.astype(np.float64)
+    else:
+        s, v = linalg.eigh(xs.T.astype(np.float64) @ xs, check_finite=False)
+        kept = s > s.max() * 1e-10
+        s = s[kept]
+        u = (xs.astype(np.float64) @ v[:, kept]) / np.sqrt(s)
     y_mean = y.mean()
     uty = u.T @ (y - y_mean)
     u2 = u * u
