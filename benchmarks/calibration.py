@@ -64,8 +64,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markets", type=int, default=20, help="markets per kind (default 20)")
     parser.add_argument("--out", default=str(REPO / "results/benchmarks/calibration.csv"))
     parser.add_argument("--params", default=str(REPO / "params.yaml"))
-    parser.add_argument("--seed", type=int, default=None,
-                        help="seed of the markets and generators (default: params seed)")
     parser.add_argument("--n-samples", type=int, default=None,
                         help="windows per generator (default: params generators.n_samples)")
     parser.add_argument("--scores", nargs="+", choices=tuple(SCORES), default=["headline"],

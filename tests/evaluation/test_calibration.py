@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -79,3 +81,13 @@ def test_rejection_table_counts_worse_and_memorises():
     assert table.loc["iid_normal", "mean_value"] == pytest.approx(0.825)
     assert {"score", "market", "n_markets", "rejection_rate",
             "rejection_rate_se"} <= set(table.reset_index().columns)
+
+
+def test_the_benchmark_script_parses_its_options():
+    """Every documented option of benchmarks/calibration.py is accepted (no clash)."""
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "calibration.py"), "--help"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    for option in ("--markets", "--out", "--params", "--n-samples", "--scores", "--kinds",
+                   "--seed"):
+        assert option in done.stdout
