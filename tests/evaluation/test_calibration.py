@@ -85,7 +85,8 @@ def test_rejection_table_counts_worse_and_memorises():
 
 def test_the_benchmark_script_parses_its_options():
     """Every documented option of benchmarks/calibration.py is accepted (no clash)."""
-    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "calibration.py"), "--help"], capture_output=True,
+    script = REPO / "benchmarks" / "calibration.py"
+    done = subprocess.run([sys.executable, str(script), "--help"], capture_output=True,
                           text=True, check=False)
     assert done.returncode == 0, done.stderr
     for option in ("--markets", "--out", "--params", "--n-samples", "--scores", "--kinds",
