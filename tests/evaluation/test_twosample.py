@@ -18,9 +18,9 @@ from synthvol.evaluation.twosample import (
     Windows,
     _weighted_auc,
     headline_test,
-    normalise_windows,
 )
 from synthvol.evaluation.verdicts import VERDICTS, pooled, verdict
+from synthvol.evaluation.windowstats import normalise_windows
 
 #: The quick study's sizes (config/quick.yaml over params.yaml).
 QUICK = HeadlineSettings(n_features=1008, tail_statistics=True, normalise=False, n_folds=5,

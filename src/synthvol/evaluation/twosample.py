@@ -48,7 +48,7 @@ from synthvol.declare import build, param
 from synthvol.errors import DataError
 from synthvol.evaluation.minirocket import MiniRocket, ridge_decision
 from synthvol.evaluation.splits import fold_masks, time_groups
-from synthvol.evaluation.windowstats import tail_statistics
+from synthvol.evaluation.windowstats import normalise_windows, tail_statistics
 from synthvol.seeds import derive_seed, rng
 
 #: Normal quantile of the 95% confidence interval.
@@ -144,13 +144,6 @@ class TwoSampleResult:
     p_value: float
     n_reference: int
     n_candidate: int
-
-
-def normalise_windows(values: np.ndarray) -> np.ndarray:
-    """Each window standardised over time, per feature (a constant feature becomes 0)."""
-    x = np.asarray(values, dtype=np.float64)
-    mean, sd = x.mean(axis=1, keepdims=True), x.std(axis=1, keepdims=True)
-    return (x - mean) / np.where(sd > 0, sd, 1.0)
 
 
 def out_of_fold_scores(values: np.ndarray, labels: np.ndarray,

@@ -25,6 +25,13 @@ from synthvol.errors import DataError
 N_STATISTICS = 5
 
 
+def normalise_windows(values: np.ndarray) -> np.ndarray:
+    """Each window standardised over time, per feature (a constant feature becomes 0)."""
+    x = np.asarray(values, dtype=np.float64)
+    mean, sd = x.mean(axis=1, keepdims=True), x.std(axis=1, keepdims=True)
+    return (x - mean) / np.where(sd > 0, sd, 1.0)
+
+
 def tail_statistics(values: np.ndarray) -> np.ndarray:
     """Excess kurtosis, mean |z|, max |z|, share |z| > 2, share |z| > 3 of each window
     ``(n, L)`` or ``(n, L, d)`` standardised per channel: ``(n, 5·d)`` float32 (a constant
@@ -34,8 +41,7 @@ def tail_statistics(values: np.ndarray) -> np.ndarray:
         x = x[:, :, None]
     if x.ndim != 3 or x.shape[1] < 2:
         raise DataError(f"tail statistics need windows (n, L >= 2[, d]), got {np.shape(values)}")
-    sd = x.std(axis=1, keepdims=True)
-    z = (x - x.mean(axis=1, keepdims=True)) / np.where(sd > 0, sd, 1.0)
+    z = normalise_windows(x)
     absz = np.abs(z)
     stats = np.stack([np.mean(z ** 4, axis=1) - 3.0, absz.mean(axis=1), absz.max(axis=1),
                       np.mean(absz > 2.0, axis=1), np.mean(absz > 3.0, axis=1)], axis=2)
