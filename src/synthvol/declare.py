@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import copy
 import dataclasses
-import importlib
 import json
 import sys
 import types
@@ -177,12 +176,6 @@ def as_params(settings: Any) -> dict[str, Any]:
     return plain(dataclasses.asdict(settings))
 
 
-def load(target: str) -> type:
-    """The declaration at ``"module:Class"``."""
-    module, attribute = target.split(":")
-    return getattr(importlib.import_module(module), attribute)
-
-
 #: Where a registry kind's declared sections sit in params.yaml.
 KIND_SECTIONS = {"generators": "generators.models", "baselines": "baselines"}
 #: The kinds whose section holds nothing but one block per entry, so the generated schema
@@ -193,10 +186,11 @@ WHOLE_SECTIONS = ("generators",)
 def declarations() -> dict[str, type]:
     """Every declaration by the dotted params key of its section (``generators.models.cvae``):
     the registries' entries that declare settings, then :data:`SECTIONS`."""
-    found = {f"{KIND_SECTIONS[kind]}.{name}": load(item.settings)
+    found = {f"{KIND_SECTIONS[kind]}.{name}": item.declaration()
              for kind, entries in registry.REGISTRIES.items()
              for name, item in entries.items() if item.settings}
-    return {**found, **{name: load(target) for name, target in SECTIONS.items()}}
+    return {**found, **{name: registry.import_target(target)
+                        for name, target in SECTIONS.items()}}
 
 
 def study_settings(key: str) -> Any:

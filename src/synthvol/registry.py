@@ -27,8 +27,8 @@ class Entry:
     """A registered component: where it lives, where its hyper-parameters are declared and, for
     generators, whether it draws long paths.
 
-    ``settings`` is the ``"module:Class"`` of its declaration (:mod:`synthvol.declare`), from
-    which the schema of its params section is generated; None when it has none.
+    ``settings`` names its declaration (:mod:`synthvol.declare`), a class in the target's
+    module, from which the schema of its params section is generated; None when it has none.
     ``long_paths`` is ``True``/``False``, or the name of a hyper-parameter that must not be
     null for the component to draw paths longer than a window (SBTS: ``markov_order``).
     """
@@ -40,32 +40,48 @@ class Entry:
 
     def load(self) -> Any:
         """Import and return the registered attribute (the heavy import happens here)."""
-        module, attribute = self.target.split(":")
-        return getattr(importlib.import_module(module), attribute)
+        return import_target(self.target)
+
+    @property
+    def settings_target(self) -> str | None:
+        """``"module:Class"`` of the declaration, or None."""
+        return self.settings and f"{self.target.split(':')[0]}:{self.settings}"
+
+    def declaration(self) -> type:
+        """Import and return the declaration of the entry's settings."""
+        if self.settings_target is None:
+            raise ConfigError(f"{self.target} declares no settings")
+        return import_target(self.settings_target)
+
+
+def import_target(target: str) -> Any:
+    """The attribute at ``"module:attribute"``, its module imported now."""
+    module, attribute = target.split(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 BASELINES: dict[str, Entry] = {
     "ar": Entry("synthvol.baselines.ar:fit_ar", "AR(p) by conditional least squares",
-                settings="synthvol.baselines.ar:ARSettings"),
+                settings="ARSettings"),
     "garch": Entry("synthvol.baselines.garch:fit_garch", "GARCH(p, q) by maximum likelihood",
-                   settings="synthvol.baselines.garch:GARCHSettings"),
+                   settings="GARCHSettings"),
     "fbm": Entry("synthvol.baselines.fbm:fit_fbm", "fractional Brownian motion, estimated H",
-                 settings="synthvol.baselines.fbm:FBMSettings"),
+                 settings="FBMSettings"),
 }
 
 GENERATORS: dict[str, Entry] = {
     "sbts": Entry("synthvol.generators.sbts:SBTS",
                   "Schrödinger-bridge time series (Hamdouche et al. 2023)",
-                  long_paths="markov_order", settings="synthvol.generators.sbts:SBTSSettings"),
+                  long_paths="markov_order", settings="SBTSSettings"),
     "timegan": Entry("synthvol.generators.timegan:TimeGAN", "TimeGAN (Yoon et al. 2019)",
-                     settings="synthvol.generators.timegan:TimeGANSettings"),
+                     settings="TimeGANSettings"),
     "diffusion": Entry("synthvol.generators.diffusion:DDPM", "DDPM (Ho et al. 2020)",
-                       settings="synthvol.generators.diffusion:DDPMSettings"),
+                       settings="DDPMSettings"),
     "cvae": Entry("synthvol.generators.cvae:CVAE", "regime-conditional VAE",
-                  settings="synthvol.generators.cvae:CVAESettings"),
+                  settings="CVAESettings"),
     "lstm_attention": Entry("synthvol.generators.lstm_attention:LSTMAttention",
                             "the notebook's LSTM-attention net", long_paths=True,
-                            settings="synthvol.generators.lstm_attention:LSTMAttentionSettings"),
+                            settings="LSTMAttentionSettings"),
 }
 
 SV_SCHEMES: dict[str, Entry] = {

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from synthvol import declare, registry
+from synthvol import registry
 from synthvol.config import REPO_ROOT, load_params
 
 PARAMS = load_params()
@@ -40,7 +40,7 @@ OTHER_COMPONENTS = {
     "synthvol.forecast.adequacy:adequacy_table": "forecast",
 }
 COMPONENTS = {
-    **{f"{kind}:{name}": (entry.settings or entry.target, _section(kind, name))
+    **{f"{kind}:{name}": (entry.settings_target or entry.target, _section(kind, name))
        for kind, entries in registry.REGISTRIES.items() for name, entry in entries.items()},
     **{target: (target, section) for target, section in OTHER_COMPONENTS.items()},
 }
@@ -73,7 +73,7 @@ def test_no_component_restates_a_default_of_its_params_section(component: str) -
 def test_every_key_of_a_components_section_is_a_field_of_its_declaration(kind: str) -> None:
     """A baseline's or generator's section builds its declared settings: no key is ignored."""
     for name, entry in registry.REGISTRIES[kind].items():
-        fields = {field.name for field in dataclasses.fields(declare.load(entry.settings))}
+        fields = {field.name for field in dataclasses.fields(entry.declaration())}
         assert set(_section_value(_section(kind, name))) == fields, name
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from synthvol import registry
-from synthvol.declare import build, load
+from synthvol.declare import build
 from synthvol.io import read_json, write_json, write_parquet
 from synthvol.progress import get_logger
 from synthvol.samples import samples_frame
@@ -28,7 +28,7 @@ def _fit(name: str, returns: np.ndarray, spec: Mapping[str, Any]):
     """The registry's fit function of baseline ``name`` with its settings, built from its
     params.yaml section."""
     item = registry.entry("baselines", name)
-    return item.load()(returns, build(load(item.settings), spec, f"baselines.{name}"))
+    return item.load()(returns, build(item.declaration(), spec, f"baselines.{name}"))
 
 def run_baseline(name: str, baselines: Mapping[str, Any], seed: int, train_path: str,
                  test_path: str, returns_path: str, summary_path: str,
