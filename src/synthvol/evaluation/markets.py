@@ -203,19 +203,20 @@ def market_verdicts(kind: str, index: int, scorers: Mapping[str, Scorer], n_samp
                                       market.train.start)
     generators = market_generators(market, reference, n_samples, seed, index)
     memo = {name: reference.score(windows.values) for name, windows in generators.items()}
+    flagged = {name: memorises(checks.to_dict()) for name, checks in memo.items()}
     rows = []
     for score, scorer in scorers.items():
         real_value, real_se = scorer(market, market.train, seed, kind, index, "real_train")
         for name, windows in generators.items():
             value, se = scorer(market, windows, seed, kind, index, name)
-            flagged = memorises(memo[name].to_dict())
             rows.append({"score": score, "market": kind, "index": index, "generator": name,
                          "value": value, "se": se, "real_train_value": real_value,
                          "real_train_se": real_se, "nn_ratio": memo[name].nn_ratio,
                          "share_closer_q05": memo[name].share_closer_q05,
-                         "share_nndr_q05": memo[name].share_nndr_q05, "memorises": flagged,
+                         "share_nndr_q05": memo[name].share_nndr_q05,
+                         "memorises": flagged[name],
                          "worse": verdict(value, se, real_value, real_se, False) == "worse",
-                         "verdict": verdict(value, se, real_value, real_se, flagged)})
+                         "verdict": verdict(value, se, real_value, real_se, flagged[name])})
     return rows
 
 

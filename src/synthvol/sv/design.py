@@ -163,9 +163,10 @@ class MonteCarlo:
 
     def setting(self, name: str) -> Setting:
         """The setting called ``name``; an unknown name raises :class:`ConfigError`."""
-        if name not in self.settings:
+        settings = self.settings
+        if name not in settings:
             raise ConfigError(f"sv.truth: no setting named {name!r}")
-        return self.settings[name]
+        return settings[name]
 
     def narrowed(self, values: Mapping[str, Any], name: str) -> dict[str, Any]:
         """``values`` (a job's params of this design's keys) with the truth narrowed to
