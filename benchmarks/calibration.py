@@ -2,7 +2,7 @@
 
     python benchmarks/calibration.py                      # headline, 20 markets per kind
     python benchmarks/calibration.py --markets 5 --out /tmp/calibration.csv
-    python benchmarks/calibration.py --scores published --markets 3   # ~7 CPU-min a market
+    python benchmarks/calibration.py --scores published   # the GRU protocol, 20 markets per kind
     python benchmarks/calibration.py --seed 20261207 \
         --out results/benchmarks/calibration_fresh_seed.csv   # markets of another seed
 
@@ -11,8 +11,8 @@ study's data and cut the same way, :mod:`synthvol.evaluation.markets`), every ca
 generator gets each score's verdict against ``real_train``: ``headline`` (the two-sample
 test, params.yaml's ``evaluation.headline``) and ``published`` (TimeGAN's GRU
 discriminative score against the held-out windows, ``evaluation.stocks.scores``: 5 runs of
-2,000 iterations per source, 30 GRU trainings and about 7 CPU-minutes per market, so it is
-not in the default). Writes the rejection table (columns ``score, market, generator,
+2,000 iterations per source, 30 GRU trainings per market trained side by side
+and not in the default). Writes the rejection table (columns ``score, market, generator,
 n_markets, rejection_rate, rejection_rate_se`` and the mean scores) to ``--out`` and the
 per-market rows beside it (``*_markets.csv``); rows of a score and market kind not run this
 time are kept from existing files, so runs of each score (or kind) add up to one table.

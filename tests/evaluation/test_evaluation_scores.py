@@ -13,9 +13,11 @@ from synthvol.evaluation.scores import (
     ScoreSettings,
     ScoreSummary,
     discriminative_score,
+    discriminative_scores,
     next_step_pairs,
     predictive_score,
-    repeat_score,
+    predictive_scores,
+    predictive_summary,
 )
 
 torch.set_num_threads(1)
@@ -63,10 +65,27 @@ def test_scores_are_reproducible_from_the_seed():
                                             predictive_iterations=20, batch_size=32,
                                             head="linear"))
     assert discriminative_score(real, other, fast, 5) == discriminative_score(real, other, fast, 5)
-    a = repeat_score(lambda s: predictive_score(real, other, fast, s), 2, 99, "test")
-    b = repeat_score(lambda s: predictive_score(real, other, fast, s), 2, 99, "test")
-    assert a == b
+    a = predictive_summary(real, other, fast, 99, "test")
+    assert a == predictive_summary(real, other, fast, 99, "test")
     assert a.runs[0] != a.runs[1]          # the runs draw different seeds
+
+
+@pytest.mark.parametrize("hidden_dim", [None, 3])
+def test_networks_trained_side_by_side_score_as_each_alone(hidden_dim):
+    # the block-diagonal GRU must not let one run's data or gradients reach another's
+    real = ar1_windows(300, 10, seed=6)
+    others = [ar1_windows(300, 10, seed=7, phi=0.2), ar1_windows(260, 10, seed=8, phi=0.9)]
+    fast = ScoreSettings(**REFERENCE | dict(n_runs=1, hidden_dim=hidden_dim,
+                                            discriminative_iterations=60,
+                                            predictive_iterations=60, batch_size=32,
+                                            learning_rate=0.01, head="linear"))
+    tasks = [(real, other, seed) for other in others for seed in (1, 2)]
+    together = discriminative_scores(tasks, fast)
+    assert together == [discriminative_score(r, o, fast, s) for r, o, s in tasks]
+    assert len(set(together)) > 1
+    together = predictive_scores(tasks, fast)
+    assert together == pytest.approx([predictive_score(r, o, fast, s) for r, o, s in tasks],
+                                     rel=1e-5)
 
 
 def test_predictive_pairs_follow_the_timegan_protocol():

@@ -61,12 +61,13 @@ def test_published_score_rejects_windows_the_gru_tells_apart():
     settings = small_published(n_runs=3, hidden_dim=4, discriminative_iterations=100,
                                learning_rate=0.003, batch_size=64)
     market = simulate_market("garch_t", SEED, "published-test")
-    score = published_scorer(settings)
-    real_train = score(market, market.train, SEED, "garch_t", 0, "real_train")
     returns = market.returns[~market.held]
     draws = rng(SEED, "test", "off-level").standard_normal((800, 60))
     off_level = market.scaler.transform(returns.mean() + returns.std() * draws) + 0.5
-    wrong = score(market, Windows.independent(off_level), SEED, "garch_t", 0, "off_level")
+    scores = published_scorer(settings)(market, {"real_train": market.train,
+                                                 "off_level": Windows.independent(off_level)},
+                                        SEED, "garch_t", 0)
+    real_train, wrong = scores["real_train"], scores["off_level"]
     assert wrong[0] > 0.45 and wrong[0] > real_train[0]
     assert verdict(*wrong, *real_train, False) == "worse"
 

@@ -16,10 +16,12 @@ from synthvol.evaluation.scores import (
     ScoreSettings,
     ScoreSummary,
     discriminative_score,
+    discriminative_summary,
     predictive_score,
-    repeat_score,
+    predictive_summary,
 )
 
 __all__ = ["Moments", "ScoreSettings", "ScoreSummary", "StylizedFacts", "discriminative_score",
-           "mean_acf", "mean_pacf", "predictive_score", "repeat_score", "return_moments",
+           "discriminative_summary", "mean_acf", "mean_pacf", "predictive_score",
+           "predictive_summary", "return_moments",
            "stylized_facts"]

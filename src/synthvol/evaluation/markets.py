@@ -37,7 +37,12 @@ import pandas as pd
 from synthvol.data.prepare import BlockHoldout, MinMaxScaler, holdout_mask, side_window_starts
 from synthvol.errors import DataError
 from synthvol.evaluation.memorisation import MemorisationReference, matched_copies, memorises
-from synthvol.evaluation.scores import ScoreSettings, discriminative_summary
+from synthvol.evaluation.scores import (
+    ScoreSettings,
+    ScoreSummary,
+    discriminative_scores,
+    run_seeds,
+)
 from synthvol.evaluation.twosample import HeadlineSettings, Windows, headline_test
 from synthvol.evaluation.verdicts import verdict
 from synthvol.progress import Progress, get_logger
@@ -166,29 +171,40 @@ def market_generators(market: SimulatedMarket, reference: MemorisationReference,
             "block_shuffle": Windows.cut(scale(shuffled)[None, :], length)}
 
 
-#: A score of the calibration: (value, SE) of candidate windows against the market's held-out
-#: windows, lower is better; called with the market, the windows and the source's seed keys.
-Scorer = Callable[[SimulatedMarket, Windows, int, str, int, str], tuple[float, float]]
+#: A score of the calibration: ``(value, SE)`` of each named set of candidate windows
+#: (``real_train`` among them) against the market's held-out windows, lower is better; called
+#: with the market, the windows by name and the market's seed keys.
+Scorer = Callable[[SimulatedMarket, Mapping[str, Windows], int, str, int],
+                  dict[str, tuple[float, float]]]
 
 
 def headline_scorer(settings: HeadlineSettings) -> Scorer:
     """The headline two-sample test's AUC and its block-bootstrap SE."""
-    def score(market: SimulatedMarket, windows: Windows, seed: int, kind: str, index: int,
-              name: str) -> tuple[float, float]:
-        result = headline_test(market.heldout, windows, settings,
-                               derive_seed(seed, "calibration", kind, index, name))
-        return result.auc, result.se
+    def score(market: SimulatedMarket, sources: Mapping[str, Windows], seed: int, kind: str,
+              index: int) -> dict[str, tuple[float, float]]:
+        out = {}
+        for name, windows in sources.items():
+            result = headline_test(market.heldout, windows, settings,
+                                   derive_seed(seed, "calibration", kind, index, name))
+            out[name] = (result.auc, result.se)
+        return out
     return score
 
 
 def published_scorer(settings: ScoreSettings) -> Scorer:
-    """The published protocol's GRU discriminative score (mean and SE over its runs), of the
-    candidate against the held-out windows as the Stocks benchmark's held-out score."""
-    def score(market: SimulatedMarket, windows: Windows, seed: int, kind: str, index: int,
-              name: str) -> tuple[float, float]:
-        summary = discriminative_summary(market.heldout.values, windows.values, settings, seed,
-                                         "calibration", "published", kind, index, name)
-        return summary.mean, summary.se
+    """The published protocol's GRU discriminative score (mean and SE over its runs), of each
+    candidate against the held-out windows as the Stocks benchmark's held-out score; the
+    GRUs of all candidates' runs train side by side (:func:`~.scores.discriminative_scores`)."""
+    def score(market: SimulatedMarket, sources: Mapping[str, Windows], seed: int, kind: str,
+              index: int) -> dict[str, tuple[float, float]]:
+        seeds = {name: run_seeds(settings.n_runs, seed, "calibration", "published", kind, index,
+                                 name) for name in sources}
+        values = iter(discriminative_scores([(market.heldout.values, windows.values, s)
+                                             for name, windows in sources.items()
+                                             for s in seeds[name]], settings))
+        summaries = {name: ScoreSummary(tuple(next(values) for _ in seeds[name]))
+                     for name in sources}
+        return {name: (s.mean, s.se) for name, s in summaries.items()}
     return score
 
 
@@ -206,9 +222,10 @@ def market_verdicts(kind: str, index: int, scorers: Mapping[str, Scorer], n_samp
     flagged = {name: memorises(checks.to_dict()) for name, checks in memo.items()}
     rows = []
     for score, scorer in scorers.items():
-        real_value, real_se = scorer(market, market.train, seed, kind, index, "real_train")
-        for name, windows in generators.items():
-            value, se = scorer(market, windows, seed, kind, index, name)
+        values = scorer(market, {"real_train": market.train, **generators}, seed, kind, index)
+        real_value, real_se = values["real_train"]
+        for name in generators:
+            value, se = values[name]
             rows.append({"score": score, "market": kind, "index": index, "generator": name,
                          "value": value, "se": se, "real_train_value": real_value,
                          "real_train_se": real_se, "nn_ratio": memo[name].nn_ratio,

@@ -65,9 +65,8 @@ from synthvol.evaluation.memorisation import (
 from synthvol.evaluation.scores import (
     ScoreSettings,
     clearly_lower,
-    discriminative_score,
-    predictive_score,
-    repeat_score,
+    discriminative_summary,
+    predictive_summary,
 )
 from synthvol.evaluation.sources import REAL_TRAIN, copy_label
 from synthvol.evaluation.stylized import StylizedReference, StylizedSettings
@@ -182,18 +181,15 @@ def score_row(name: str, windows: StocksWindows, synthetic: np.ndarray,
     """Published-protocol and held-out scores of ``synthetic``, its headline test against the
     held-out windows (``candidate``: its windows with where they were cut; default: each
     window a path of its own), its memorisation checks and its stylized-facts distance to the
-    held-out windows. Logs a progress line with an ETA after each of its ``3 n_runs`` score
-    networks."""
-    progress = Progress(f"{name} score networks", 3 * settings.n_runs, every=1, logger=logger)
-    disc = repeat_score(progress.counted(
-        lambda s: discriminative_score(windows.train, synthetic, settings, s)),
-        settings.n_runs, seed, "stocks", name, "discriminative")
-    held = repeat_score(progress.counted(
-        lambda s: discriminative_score(windows.heldout, synthetic, settings, s)),
-        settings.n_runs, seed, "stocks", name, "heldout_discriminative")
-    pred = repeat_score(progress.counted(
-        lambda s: predictive_score(windows.train, synthetic, settings, s)),
-        settings.n_runs, seed, "stocks", name, "predictive")
+    held-out windows. Logs a progress line with an ETA after each of its three scores (each
+    score's ``n_runs`` networks train side by side)."""
+    progress = Progress(f"{name} score networks", 3, every=1, logger=logger)
+    disc = progress.counted(discriminative_summary)(windows.train, synthetic, settings, seed,
+                                                    "stocks", name, "discriminative")
+    held = progress.counted(discriminative_summary)(windows.heldout, synthetic, settings, seed,
+                                                    "stocks", name, "heldout_discriminative")
+    pred = progress.counted(predictive_summary)(windows.train, synthetic, settings, seed,
+                                                "stocks", name, "predictive")
     memo = reference.score(synthetic)
     facts = stylized.score(synthetic, seed, "stocks", name)
     test = headline_test(windows.labelled("heldout"),
