@@ -17,7 +17,7 @@ from synthvol.baselines.garch import GARCHSettings, fit_garch
 from synthvol.evaluation.markets import rejection_table, simulate_market
 from synthvol.evaluation.memorisation import MemorisationReference, memorises
 from synthvol.evaluation.twosample import HeadlineSettings, Windows, headline_test
-from synthvol.evaluation.verdicts import verdict
+from synthvol.evaluation.verdicts import family_scores, verdict
 from synthvol.seeds import rng
 
 REPO = Path(__file__).resolve().parents[2]
@@ -44,7 +44,7 @@ def test_quick_headline_passes_fitted_garch_and_fails_gaussian_baselines():
                                              trend="c")),
             "fbm": fit_fbm(returns, FBMSettings(hurst_estimator="dfa", hurst_series="returns",
                                                 method="davies-harte"))}
-    real_train = headline_test(market.heldout, market.train, settings, seed)
+    real_train = family_scores(headline_test(market.heldout, market.train, settings, seed))
     reference = MemorisationReference(market.train.values, market.heldout.values,
                                       market.train.start)
     verdicts = {}
@@ -52,10 +52,9 @@ def test_quick_headline_passes_fitted_garch_and_fails_gaussian_baselines():
         # the quick study's baseline paths: 20 long paths, cut into stride-1 windows
         paths = market.scaler.transform(fit.simulate(20, 1000, rng(seed, "test", name)))
         windows = Windows.cut(paths, market.train.length)
-        result = headline_test(market.heldout, windows, settings, seed)
+        result = family_scores(headline_test(market.heldout, windows, settings, seed))
         memo = reference.score(windows.values)
-        verdicts[name] = verdict(result.auc, result.se, real_train.auc, real_train.se,
-                                 memorises(memo.to_dict()))
+        verdicts[name] = verdict(result, real_train, memorises(memo.to_dict()))
     assert verdicts["garch"] != "worse"
     assert verdicts["ar"] == "worse"
     assert verdicts["fbm"] == "worse"

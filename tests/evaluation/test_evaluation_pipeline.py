@@ -127,8 +127,9 @@ def test_compare_and_report_end_to_end(study):
     scored = json.loads(Path(score_files[4]).read_text())
     assert scored["n_source_windows"] == 8 * (120 // L)        # memorisation: disjoint windows
     # the headline test cuts stride-1 windows of each path, subsampled to max_windows
-    assert scored["headline"]["n_candidate"] == min(8 * (120 - L + 1), HEADLINE["max_windows"])
-    assert 0 <= scored["headline"]["auc"] <= 1 and scored["headline"]["se"] > 0
+    rocket = scored["headline"]["minirocket"]
+    assert rocket["n_candidate"] == min(8 * (120 - L + 1), HEADLINE["max_windows"])
+    assert 0 <= rocket["auc"] <= 1 and rocket["se"] > 0
     copied = json.loads(Path(score_files[0]).read_text())
     assert copied["memorisation"]["nn_ratio"] == 0.0
     assert copied["memorisation"]["share_closer_q05"] == 1.0
@@ -161,12 +162,12 @@ def test_compare_and_report_end_to_end(study):
     assert set(scores["verdict"]) <= set(VERDICTS)
     assert scores.loc["real_train", "verdict"] == "memorises"     # it is the training set
     assert scores.loc["mygen", "n_trainings"] == 2
-    per_training = [t["headline"]["auc"] for t in trained]
+    per_training = [t["headline"]["minirocket"]["auc"] for t in trained]
     assert [float(a) for a in scores.loc["mygen", "headline_trainings"].split()] == \
         pytest.approx(per_training, abs=1e-4)
     assert scores.loc["mygen", "headline_score"] == pytest.approx(np.mean(per_training))
-    assert scores.loc["mygen", "headline_p_value"] == max(t["headline"]["p_value"]
-                                                          for t in trained)
+    assert scores.loc["mygen", "headline_p_value"] == max(
+        t["headline"]["minirocket"]["p_value"] for t in trained)
     assert scores["headline_score_se"].gt(0).all()
     assert scores.loc[["real_train", "garch", "copy_train[mygen]"], "beats_copy_floor"] \
         .isna().all()
@@ -202,11 +203,16 @@ def test_compare_and_report_end_to_end(study):
     assert "variation between trainings" in html
 
 
-def _row(source: str, auc: float, se: float, nn_ratio: float = 1.0) -> dict[str, object]:
+def _test(auc: float, se: float) -> dict[str, float]:
+    return {"auc": auc, "se": se, "ci_low": auc - 2 * se, "ci_high": auc + 2 * se,
+            "p_value": 0.5, "n_reference": 100, "n_candidate": 100}
+
+
+def _row(source: str, auc: float, se: float, nn_ratio: float = 1.0,
+         tails: float = 0.6) -> dict[str, object]:
     return {"source": source, "training": None, "n_heldout_windows": 100,
             "n_source_windows": 100, "seconds": 1.0,
-            "headline": {"auc": auc, "se": se, "ci_low": auc - 2 * se, "ci_high": auc + 2 * se,
-                         "p_value": 0.5, "n_reference": 100, "n_candidate": 100},
+            "headline": {"minirocket": _test(auc, se), "tails": _test(tails, 0.01)},
             "memorisation": {"nn_ratio": nn_ratio, "share_closer_q05": 0.05,
                              "share_nndr_q05": 0.05, "median_nn": 0.1,
                              "heldout_median_nn": 0.1, "heldout_q05": 0.05,
@@ -220,14 +226,16 @@ def test_verdicts_and_copy_floor_from_the_pooled_trainings(tmp_path: Path) -> No
              "bad-t0": _row("bad", 0.80, 0.01), "bad-t1": _row("bad", 0.84, 0.01),
              "copy_train_bad": _row("copy_train[bad]", 0.81, 0.01),
              "copier-t0": _row("copier", 0.55, 0.01, nn_ratio=0.2),
-             "ar": _row("ar", 0.70, 0.02)}
+             "ar": _row("ar", 0.70, 0.02),
+             "heavy-t0": _row("heavy", 0.55, 0.01, tails=0.8),
+             "copy_train_heavy": _row("copy_train[heavy]", 0.75, 0.01, tails=0.6)}
     paths = []
     for key, data in jsons.items():
         write_json(data, tmp_path / f"{key}.json")
         paths.append(str(tmp_path / f"{key}.json"))
     kinds = {"real_train": "real", "good": "generator", "bad": "generator",
              "copier": "generator", "copy_train[good]": "copy", "copy_train[bad]": "copy",
-             "ar": "baseline"}
+             "ar": "baseline", "heavy": "generator", "copy_train[heavy]": "copy"}
     table = score_tables(paths, kinds).set_index("source")
     assert table.loc["good", "verdict"] == "indistinguishable"
     assert table.loc["good", "beats_copy_floor"]
@@ -235,6 +243,9 @@ def test_verdicts_and_copy_floor_from_the_pooled_trainings(tmp_path: Path) -> No
     assert not table.loc["bad", "beats_copy_floor"]               # ties its copy floor
     assert table.loc["copier", "verdict"] == "memorises" and table.loc["copier", "memorises"]
     assert table.loc["ar", "verdict"] == "worse"
+    # worse on the tail family alone; beats its floor on MiniRocket all the same
+    assert table.loc["heavy", "verdict"] == "worse" and table.loc["heavy", "beats_copy_floor"]
+    assert table.loc["heavy", "tails_score"] == pytest.approx(0.8)
     assert table.loc["bad", "n_trainings"] == 2
     # the spread between trainings (0.80, 0.84) enters the standard error
     assert table.loc["bad", "headline_score_se"] > table.loc["good", "headline_score_se"]

@@ -50,8 +50,9 @@ def test_published_verdict_path_runs_on_a_small_market():
     for r in rows:
         assert 0.0 <= r["value"] <= 0.5
         assert r["verdict"] in VERDICTS
-        assert r["verdict"] == verdict(r["value"], r["se"], r["real_train_value"],
-                                       r["real_train_se"], r["memorises"])
+        assert r["verdict"] == verdict({"gru": (r["value"], r["se"])},
+                                       {"gru": (r["real_train_value"], r["real_train_se"])},
+                                       r["memorises"])
 
 
 def test_published_score_rejects_windows_the_gru_tells_apart():
@@ -68,8 +69,8 @@ def test_published_score_rejects_windows_the_gru_tells_apart():
                                                  "off_level": Windows.independent(off_level)},
                                         SEED, "garch_t", 0)
     real_train, wrong = scores["real_train"], scores["off_level"]
-    assert wrong[0] > 0.45 and wrong[0] > real_train[0]
-    assert verdict(*wrong, *real_train, False) == "worse"
+    assert wrong["gru"][0] > 0.45 and wrong["gru"][0] > real_train["gru"][0]
+    assert verdict(wrong, real_train, False) == "worse"
 
 
 def test_runs_of_each_score_and_kind_add_up_and_a_rerun_replaces_its_rows():

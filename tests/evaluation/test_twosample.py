@@ -19,7 +19,14 @@ from synthvol.evaluation.twosample import (
     _weighted_auc,
     headline_test,
 )
-from synthvol.evaluation.verdicts import VERDICTS, pooled, verdict
+from synthvol.evaluation.verdicts import (
+    VERDICTS,
+    clearly_above,
+    family_scores,
+    headline_scores,
+    pooled,
+    verdict,
+)
 from synthvol.evaluation.windowstats import normalise_windows
 
 #: The quick study's sizes (config/quick.yaml over params.yaml).
@@ -110,10 +117,28 @@ def test_pooled_se_counts_variation_between_trainings():
 
 
 def test_verdict_rule():
-    assert verdict(0.70, 0.02, 0.60, 0.02, memorises=False) == "worse"
-    assert verdict(0.65, 0.02, 0.60, 0.02, memorises=False) == "indistinguishable"
-    assert verdict(0.40, 0.02, 0.60, 0.02, memorises=True) == "memorises"
+    real_train = {"minirocket": (0.60, 0.02)}
+    assert verdict({"minirocket": (0.70, 0.02)}, real_train, memorises=False) == "worse"
+    assert verdict({"minirocket": (0.65, 0.02)}, real_train,
+                   memorises=False) == "indistinguishable"
+    assert verdict({"minirocket": (0.40, 0.02)}, real_train, memorises=True) == "memorises"
     assert set(VERDICTS) == {"indistinguishable", "worse", "memorises"}
+
+
+def test_verdict_compares_each_family_with_its_own():
+    # real_train: MiniRocket 0.22, tails 0.72 (as on S&P): a candidate at 0.90 / 0.75 is
+    # worse on MiniRocket, though below real_train's larger AUC
+    real_train = {"minirocket": (0.22, 0.05), "tails": (0.72, 0.10)}
+    assert clearly_above({"minirocket": (0.90, 0.03), "tails": (0.75, 0.05)},
+                         real_train) == ["minirocket"]
+    # worse on the tail family alone is worse
+    assert verdict({"minirocket": (0.25, 0.05), "tails": (0.99, 0.02)}, real_train,
+                   memorises=False) == "worse"
+    assert verdict({"minirocket": (0.25, 0.05), "tails": (0.80, 0.05)}, real_train,
+                   memorises=False) == "indistinguishable"
+    row = {"headline_score": 0.3, "headline_score_se": 0.1, "tails_score": float("nan"),
+           "tails_score_se": float("nan")}
+    assert headline_scores(row) == {"minirocket": (0.3, 0.1)}      # tails not scored
 
 
 def test_small_market_true_indistinguishable_iid_worse_copies_memorise():
@@ -121,13 +146,13 @@ def test_small_market_true_indistinguishable_iid_worse_copies_memorise():
     reference = MemorisationReference(market.train.values, market.heldout.values,
                                       market.train.start)
     gens = market_generators(market, reference, 500, 20150601, "test")
-    real_train = headline_test(market.heldout, market.train, QUICK, seed=1)
+    real_train = family_scores(headline_test(market.heldout, market.train, QUICK, seed=1))
 
     def judged(windows: Windows) -> tuple[str, TwoSampleResult]:
-        result = headline_test(market.heldout, windows, QUICK, seed=1)
+        results = headline_test(market.heldout, windows, QUICK, seed=1)
         memo = reference.score(windows.values)
-        return verdict(result.auc, result.se, real_train.auc, real_train.se,
-                       memorises(memo.to_dict())), result
+        return (verdict(family_scores(results), real_train, memorises(memo.to_dict())),
+                results["minirocket"])
 
     true_verdict, true_result = judged(gens["true"])
     iid_verdict, iid_result = judged(gens["iid_normal"])
@@ -147,6 +172,6 @@ def test_normalise_removes_levels_only():
     small = HeadlineSettings(n_features=504, tail_statistics=False, normalise=False, n_folds=3,
                              max_windows=200, bootstrap_block=24, n_bootstrap=20)
     ref, cand = Windows.independent(walks[:200]), Windows.independent(walks[200:] + 25.0)
-    assert headline_test(ref, cand, small, seed=3).auc > 0.95      # the level gives it away
-    fair = headline_test(ref, cand, replace(small, normalise=True), seed=3)
+    assert headline_test(ref, cand, small, seed=3)["minirocket"].auc > 0.95   # the level
+    fair = headline_test(ref, cand, replace(small, normalise=True), seed=3)["minirocket"]
     assert fair.auc < 0.7 and fair.p_value > 0.01

@@ -40,7 +40,6 @@ from synthvol.evaluation.metrics import (
     return_moments,
     stylized_facts,
 )
-from synthvol.evaluation.scores import clearly_lower
 from synthvol.evaluation.sources import (
     REAL_TEST,
     REAL_TRAIN,
@@ -52,13 +51,14 @@ from synthvol.evaluation.sources import (
     split_training_key,
 )
 from synthvol.evaluation.twosample import (
+    FAMILIES,
     Z95,
     HeadlineSettings,
     TwoSampleResult,
     Windows,
     headline_test,
 )
-from synthvol.evaluation.verdicts import pooled, verdict
+from synthvol.evaluation.verdicts import clearly_above, headline_scores, pooled, verdict
 from synthvol.io import read_json, write_csv, write_figure, write_json, write_parquet
 from synthvol.progress import Progress, get_logger
 from synthvol.samples import read_samples, samples_frame
@@ -69,7 +69,8 @@ logger = get_logger("evaluation")
 #: scores.csv's columns, in order.
 SCORE_COLUMNS = ["source", "kind", "n_trainings", "n_source_windows", "n_heldout_windows",
                  "headline_score", "headline_score_se", "headline_ci_low", "headline_ci_high",
-                 "headline_p_value", "headline_trainings", "verdict", "beats_copy_floor",
+                 "headline_p_value", "headline_trainings", "tails_score", "tails_score_se",
+                 "verdict", "beats_copy_floor",
                  "nn_ratio", "share_closer_q05", "share_nndr_q05", "median_nn", "memorises"]
 
 
@@ -117,13 +118,14 @@ def score_source(source: str, real: RealData, synthetic_returns: np.ndarray | No
                                          real.train_starts).score(windows)
     logger.info("%s: nn_ratio %.3f, share_closer_q05 %.3f, share_nndr_q05 %.3f", source,
                 memorisation.nn_ratio, memorisation.share_closer_q05, memorisation.share_nndr_q05)
-    result = headline_test(reference, candidate, settings,
-                           derive_seed(seed, "evaluation", source, "headline"))
-    logger.info("%s: headline AUC %.3f ± %.3f (95%% CI %.3f–%.3f, p = %.3g)", source,
-                result.auc, result.se, result.ci_low, result.ci_high, result.p_value)
+    results = headline_test(reference, candidate, settings,
+                            derive_seed(seed, "evaluation", source, "headline"))
+    for family, result in results.items():
+        logger.info("%s: %s AUC %.3f ± %.3f (95%% CI %.3f–%.3f, p = %.3g)", source, family,
+                    result.auc, result.se, result.ci_low, result.ci_high, result.p_value)
     return {"source": source_label(source), "training": split_training_key(source)[1],
-            "n_heldout_windows": len(real.heldout_windows),
-            "n_source_windows": len(windows), "headline": _result_dict(result),
+            "n_heldout_windows": len(real.heldout_windows), "n_source_windows": len(windows),
+            "headline": {family: _result_dict(result) for family, result in results.items()},
             "memorisation": memorisation.to_dict(), "seconds": time.perf_counter() - start}
 
 
@@ -170,11 +172,18 @@ def write_copy_floor(generator: str, real: RealData, samples_paths: Sequence[str
     return info
 
 
+def _results(jsons: Sequence[Mapping[str, Any]], family: str) -> list[TwoSampleResult]:
+    return [TwoSampleResult(**{k: (int(v) if k.startswith("n_") else v)
+                               for k, v in data["headline"][family].items()}) for data in jsons]
+
+
 def _pooled_row(name: str, kind: str, jsons: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
-    """One source's row before its verdict: its trainings pooled (one for other sources)."""
-    results = [TwoSampleResult(**{k: (int(v) if k.startswith("n_") else v)
-                                  for k, v in data["headline"].items()}) for data in jsons]
+    """One source's row before its verdict: its trainings pooled (one for other sources); the
+    headline score is the first family's (MiniRocket), the tail family's beside it."""
+    results = _results(jsons, FAMILIES[0])
     score, se = pooled(results)
+    tails, tails_se = (pooled(_results(jsons, FAMILIES[1]))
+                       if FAMILIES[1] in jsons[0]["headline"] else (np.nan, np.nan))
     memo = [data["memorisation"] for data in jsons]
     one = len(results) == 1
     return {"source": name, "kind": kind, "n_trainings": len(jsons),
@@ -187,6 +196,7 @@ def _pooled_row(name: str, kind: str, jsons: Sequence[Mapping[str, Any]]) -> dic
             # every training's test rejects at least at this level: the largest p-value
             "headline_p_value": max(r.p_value for r in results),
             "headline_trainings": " ".join(f"{r.auc:.4f}" for r in results),
+            "tails_score": tails, "tails_score_se": tails_se,
             **{key: float(np.mean([m[key] for m in memo])) for key in
                ("nn_ratio", "share_closer_q05", "share_nndr_q05", "median_nn")},
             # memorises when any training's checks flag it
@@ -195,8 +205,9 @@ def _pooled_row(name: str, kind: str, jsons: Sequence[Mapping[str, Any]]) -> dic
 
 def score_tables(score_jsons: Sequence[str], kinds: Mapping[str, str]) -> pd.DataFrame:
     """``scores``: per source (a generator's trainings pooled) the headline score and its
-    standard error, confidence interval and p-value, the memorisation checks, the verdict
-    against ``real_train`` and, for generators, whether they beat their copy floor."""
+    standard error, confidence interval and p-value, the tail family's score, the
+    memorisation checks, the verdict against ``real_train`` (each family against its own)
+    and, for generators, whether they beat their copy floor on either family."""
     grouped: dict[str, list[dict[str, Any]]] = {}
     for path in score_jsons:
         data = read_json(path)
@@ -207,15 +218,12 @@ def score_tables(score_jsons: Sequence[str], kinds: Mapping[str, str]) -> pd.Dat
     if REAL_TRAIN not in grouped:
         raise DataError(f"no {REAL_TRAIN} scores: the verdicts are relative to them")
     rows = {name: _pooled_row(name, kinds[name], jsons) for name, jsons in grouped.items()}
-    ref = rows[REAL_TRAIN]
-    for row in rows.values():
-        row["verdict"] = verdict(row["headline_score"], row["headline_score_se"],
-                                 ref["headline_score"], ref["headline_score_se"],
+    for name, row in rows.items():
+        row["verdict"] = verdict(headline_scores(row), headline_scores(rows[REAL_TRAIN]),
                                  row["memorises"])
-        floor = rows.get(copy_label(row["source"]))
+        floor = rows.get(copy_label(name))
         row["beats_copy_floor"] = (
-            bool(clearly_lower(row["headline_score"], row["headline_score_se"],
-                               floor["headline_score"], floor["headline_score_se"]))
+            bool(clearly_above(headline_scores(floor), headline_scores(row)))
             if row["kind"] == "generator" and floor is not None else pd.NA)
     return pd.DataFrame(list(rows.values()), columns=SCORE_COLUMNS)
 

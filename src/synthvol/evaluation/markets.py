@@ -44,7 +44,7 @@ from synthvol.evaluation.scores import (
     run_seeds,
 )
 from synthvol.evaluation.twosample import HeadlineSettings, Windows, headline_test
-from synthvol.evaluation.verdicts import verdict
+from synthvol.evaluation.verdicts import Scores, family_scores, verdict
 from synthvol.progress import Progress, get_logger
 from synthvol.seeds import derive_seed, rng
 
@@ -171,22 +171,21 @@ def market_generators(market: SimulatedMarket, reference: MemorisationReference,
             "block_shuffle": Windows.cut(scale(shuffled)[None, :], length)}
 
 
-#: A score of the calibration: ``(value, SE)`` of each named set of candidate windows
-#: (``real_train`` among them) against the market's held-out windows, lower is better; called
-#: with the market, the windows by name and the market's seed keys.
-Scorer = Callable[[SimulatedMarket, Mapping[str, Windows], int, str, int],
-                  dict[str, tuple[float, float]]]
+#: A score of the calibration: the statistics (name -> ``(value, SE)``, lower is better) of
+#: each named set of candidate windows (``real_train`` among them) against the market's
+#: held-out windows; called with the market, the windows by name and the market's seed keys.
+Scorer = Callable[[SimulatedMarket, Mapping[str, Windows], int, str, int], dict[str, Scores]]
 
 
 def headline_scorer(settings: HeadlineSettings) -> Scorer:
-    """The headline two-sample test's AUC and its block-bootstrap SE."""
+    """The headline two-sample test's AUC and its block-bootstrap SE, per classifier family."""
     def score(market: SimulatedMarket, sources: Mapping[str, Windows], seed: int, kind: str,
-              index: int) -> dict[str, tuple[float, float]]:
+              index: int) -> dict[str, Scores]:
         out = {}
         for name, windows in sources.items():
-            result = headline_test(market.heldout, windows, settings,
-                                   derive_seed(seed, "calibration", kind, index, name))
-            out[name] = (result.auc, result.se)
+            out[name] = family_scores(headline_test(
+                market.heldout, windows, settings,
+                derive_seed(seed, "calibration", kind, index, name)))
         return out
     return score
 
@@ -196,7 +195,7 @@ def published_scorer(settings: ScoreSettings) -> Scorer:
     candidate against the held-out windows as the Stocks benchmark's held-out score; the
     GRUs of all candidates' runs train side by side (:func:`~.scores.discriminative_scores`)."""
     def score(market: SimulatedMarket, sources: Mapping[str, Windows], seed: int, kind: str,
-              index: int) -> dict[str, tuple[float, float]]:
+              index: int) -> dict[str, Scores]:
         seeds = {name: run_seeds(settings.n_runs, seed, "calibration", "published", kind, index,
                                  name) for name in sources}
         values = iter(discriminative_scores([(market.heldout.values, windows.values, s)
@@ -204,7 +203,7 @@ def published_scorer(settings: ScoreSettings) -> Scorer:
                                              for s in seeds[name]], settings))
         summaries = {name: ScoreSummary(tuple(next(values) for _ in seeds[name]))
                      for name in sources}
-        return {name: (s.mean, s.se) for name, s in summaries.items()}
+        return {name: {"gru": (s.mean, s.se)} for name, s in summaries.items()}
     return score
 
 
@@ -223,18 +222,31 @@ def market_verdicts(kind: str, index: int, scorers: Mapping[str, Scorer], n_samp
     rows = []
     for score, scorer in scorers.items():
         values = scorer(market, {"real_train": market.train, **generators}, seed, kind, index)
-        real_value, real_se = values["real_train"]
+        real = values["real_train"]
         for name in generators:
-            value, se = values[name]
+            mine = values[name]
             rows.append({"score": score, "market": kind, "index": index, "generator": name,
-                         "value": value, "se": se, "real_train_value": real_value,
-                         "real_train_se": real_se, "nn_ratio": memo[name].nn_ratio,
+                         **statistic_columns(mine, real), "nn_ratio": memo[name].nn_ratio,
                          "share_closer_q05": memo[name].share_closer_q05,
                          "share_nndr_q05": memo[name].share_nndr_q05,
                          "memorises": flagged[name],
-                         "worse": verdict(value, se, real_value, real_se, False) == "worse",
-                         "verdict": verdict(value, se, real_value, real_se, flagged[name])})
+                         "worse": verdict(mine, real, False) == "worse",
+                         "verdict": verdict(mine, real, flagged[name])})
     return rows
+
+
+def statistic_columns(scores: Scores, real_train: Scores) -> dict[str, float]:
+    """A source's and ``real_train``'s statistics as per-market columns: the first statistic
+    (the headline's MiniRocket AUC, the published protocol's score) as ``value``, ``se``,
+    ``real_train_value`` and ``real_train_se``; any other (the tail family) with its name
+    before each (``tails_value`` …)."""
+    columns = {}
+    for i, name in enumerate(scores):
+        prefix = "" if i == 0 else f"{name}_"
+        columns |= {f"{prefix}value": scores[name][0], f"{prefix}se": scores[name][1],
+                    f"real_train_{prefix}value": real_train[name][0],
+                    f"real_train_{prefix}se": real_train[name][1]}
+    return columns
 
 
 def rejection_table(per_market: pd.DataFrame) -> pd.DataFrame:

@@ -64,14 +64,19 @@ from synthvol.evaluation.memorisation import (
 )
 from synthvol.evaluation.scores import (
     ScoreSettings,
-    clearly_lower,
     discriminative_summary,
     predictive_summary,
 )
 from synthvol.evaluation.sources import REAL_TRAIN, copy_label
 from synthvol.evaluation.stylized import StylizedReference, StylizedSettings
-from synthvol.evaluation.twosample import HeadlineSettings, Windows, headline_test
-from synthvol.evaluation.verdicts import Metric, copy_floor_table, verdict
+from synthvol.evaluation.twosample import FAMILIES, HeadlineSettings, Windows, headline_test
+from synthvol.evaluation.verdicts import (
+    Metric,
+    clearly_above,
+    copy_floor_table,
+    headline_scores,
+    verdict,
+)
 from synthvol.generators.base import Generator, make_generator
 from synthvol.io import write_csv
 from synthvol.progress import Progress, get_logger
@@ -85,7 +90,8 @@ RESULT_COLUMNS = ("source", "discriminative", "discriminative_std", "predictive"
                   "stylized_distance", "stylized_distance_se", "acf_abs_distance",
                   "tail_index_distance", "cross_correlation_distance", "headline_score",
                   "headline_score_se", "headline_ci_low", "headline_ci_high",
-                  "headline_p_value", "memorises", "verdict", "beats_copy_floor")
+                  "headline_p_value", "tails_score", "tails_score_se", "memorises", "verdict",
+                  "beats_copy_floor")
 #: the column whose changes give the ACF of |r| and the tail index
 RETURN_COLUMN = "Close"
 #: Diffusion-TS (ICLR 2024) table 1 on Stocks: its discriminative score, and the predictive
@@ -192,9 +198,11 @@ def score_row(name: str, windows: StocksWindows, synthetic: np.ndarray,
                                                 "stocks", name, "predictive")
     memo = reference.score(synthetic)
     facts = stylized.score(synthetic, seed, "stocks", name)
-    test = headline_test(windows.labelled("heldout"),
-                         candidate if candidate is not None else Windows.independent(synthetic),
-                         headline, derive_seed(seed, "stocks", name, "headline"))
+    tests = headline_test(windows.labelled("heldout"),
+                          candidate if candidate is not None else Windows.independent(synthetic),
+                          headline, derive_seed(seed, "stocks", name, "headline"))
+    test = tests[FAMILIES[0]]
+    tails = tests.get(FAMILIES[1])
     logger.info("%s: discriminative %.4f ± %.4f, held-out %.4f ± %.4f, predictive %.4f ± %.4f, "
                 "nn_ratio %.3f, share_closer_q05 %.3f, share_nndr_q05 %.3f, stylized distance "
                 "%.4f ± %.4f, headline AUC %.3f ± %.3f", name, disc.mean, disc.std, held.mean,
@@ -210,6 +218,8 @@ def score_row(name: str, windows: StocksWindows, synthetic: np.ndarray,
             "headline_score": test.auc, "headline_score_se": test.se,
             "headline_ci_low": test.ci_low, "headline_ci_high": test.ci_high,
             "headline_p_value": test.p_value,
+            "tails_score": tails.auc if tails else np.nan,
+            "tails_score_se": tails.se if tails else np.nan,
             "memorises": memorises(memo.to_dict())}
 
 
@@ -260,19 +270,17 @@ def run_stocks_benchmark(windows: StocksWindows, generators: Sequence[str],
 
 
 def headline_verdicts(table: pd.DataFrame) -> pd.DataFrame:
-    """``verdict`` of every row against ``real_train`` on the headline score and, for each
-    generator with a copy floor, ``beats_copy_floor`` (empty for the other rows)."""
-    rows = table.set_index("source")
-    ref = rows.loc[REAL_TRAIN]
+    """``verdict`` of every row against ``real_train`` on the headline statistics (each
+    classifier family against its own) and, for each generator with a copy floor,
+    ``beats_copy_floor`` (empty for the other rows)."""
+    rows = {r["source"]: r for r in table.to_dict("records")}
+    ref = headline_scores(rows[REAL_TRAIN])
     out = table.copy()
-    out["verdict"] = [verdict(r.headline_score, r.headline_score_se, ref["headline_score"],
-                              ref["headline_score_se"], bool(r.memorises))
-                      for r in table.itertuples()]
+    out["verdict"] = [verdict(headline_scores(r), ref, bool(r["memorises"]))
+                      for r in rows.values()]
     out["beats_copy_floor"] = [
-        bool(clearly_lower(r.headline_score, r.headline_score_se,
-                           rows.loc[copy_label(r.source), "headline_score"],
-                           rows.loc[copy_label(r.source), "headline_score_se"]))
-        if copy_label(r.source) in rows.index else pd.NA for r in table.itertuples()]
+        bool(clearly_above(headline_scores(rows[copy_label(name)]), headline_scores(r)))
+        if copy_label(name) in rows else pd.NA for name, r in rows.items()]
     return out
 
 

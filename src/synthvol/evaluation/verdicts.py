@@ -9,15 +9,16 @@ its copy floor matches (:func:`best_generator`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from synthvol.evaluation.scores import clearly_lower
 from synthvol.evaluation.sources import copy_label
-from synthvol.evaluation.twosample import TwoSampleResult
+from synthvol.evaluation.twosample import FAMILIES, TwoSampleResult
 
 #: The headline verdicts of a source against ``real_train`` (:func:`verdict`).
 VERDICTS = ("indistinguishable", "worse", "memorises")
@@ -137,13 +138,39 @@ def pooled(results: Sequence[TwoSampleResult]) -> tuple[float, float]:
     return float(auc.mean()), float(np.sqrt(np.mean(se ** 2) / k + between / k))
 
 
-def verdict(score: float, se: float, real_train_score: float, real_train_se: float,
-            memorises: bool) -> str:
-    """``memorises`` when the memorisation checks flag the source, whatever its score;
-    ``worse`` when its score (lower is better) exceeds ``real_train``'s by more than two
-    standard errors of the difference; otherwise ``indistinguishable``."""
+#: A source's scores for a verdict: statistic name -> (value, SE), lower is better (the
+#: headline test: one AUC per classifier family; the published protocol: its one score).
+Scores = Mapping[str, tuple[float, float]]
+
+
+def family_scores(results: Mapping[str, TwoSampleResult]) -> Scores:
+    """A headline test's results (:func:`~.twosample.headline_test`) as statistics for a
+    verdict: each classifier family's AUC and SE."""
+    return {family: (r.auc, r.se) for family, r in results.items()}
+
+
+def headline_scores(row: Mapping[str, Any]) -> Scores:
+    """A score table row's headline statistics: MiniRocket's AUC (``headline_score``), and
+    the tail family's (``tails_score``) where it was scored."""
+    rocket, tails = FAMILIES
+    scores = {rocket: (float(row["headline_score"]), float(row["headline_score_se"]))}
+    if pd.notna(row.get("tails_score", np.nan)):
+        scores[tails] = (float(row["tails_score"]), float(row["tails_score_se"]))
+    return scores
+
+
+def clearly_above(scores: Scores, other: Scores) -> list[str]:
+    """The statistics on which ``scores`` exceed ``other``'s by more than two standard errors
+    of the difference (the statistics both have)."""
+    return [name for name, (value, se) in scores.items() if name in other
+            and clearly_lower(other[name][0], other[name][1], value, se)]
+
+
+def verdict(scores: Scores, real_train: Scores, memorises: bool) -> str:
+    """``memorises`` when the memorisation checks flag the source, whatever its scores;
+    ``worse`` when on any statistic (any classifier family of the headline test) its score
+    exceeds ``real_train``'s on the same statistic by more than two standard errors of the
+    difference; otherwise ``indistinguishable``."""
     if memorises:
         return "memorises"
-    if score - real_train_score > 2.0 * float(np.hypot(se, real_train_se)):
-        return "worse"
-    return "indistinguishable"
+    return "worse" if clearly_above(scores, real_train) else "indistinguishable"

@@ -67,7 +67,9 @@ dl.provenance{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}
 dl.provenance dt{font-weight:600}dl.provenance dd{margin:0}
 @media print{body{max-width:none;margin:0}.scroll{overflow:visible}
 table.data{font-size:7pt;width:100%}table.data th,table.data td{padding:1px 3px}
-td.num,td.text{white-space:normal}figure,div.table{break-inside:avoid}nav{display:none}}
+td.num,td.text{white-space:normal}
+table.data th,table.data td{overflow-wrap:anywhere}td.wrap{min-width:0}
+figure,div.table{break-inside:avoid}nav{display:none}}
 """
 
 
