@@ -37,6 +37,8 @@ TABLES = (
      "benchmarks/scaling_estimate.csv"),
     ("Benchmark: SV samplers against R stochvol", "benchmarks/sv.csv"),
     ("Benchmark: SBTS sampling against the official code", "benchmarks/sbts.csv"),
+    ("Benchmark: the published protocol's GRUs one at a time and side by side",
+     "benchmarks/stacked_gru.csv"),
     ("Benchmark: the Stocks protocol", "benchmarks/stocks.csv"),
     ("Benchmark: the Stocks goal, line by line", "benchmarks/stocks_goal.csv"),
     ("Benchmark: the no-op of a finished study", "benchmarks/noop.csv"),
