@@ -108,7 +108,6 @@ def clearly_lower(mean: float, se: float, other_mean: float, other_se: float) ->
     return other_mean - mean > 2.0 * float(np.hypot(se, other_se))
 
 
-
 def run_seeds(n_runs: int, seed: int, *keys: object) -> list[int]:
     """The seeds of a score's ``n_runs`` runs, derived from ``seed`` and ``keys``."""
     return [derive_seed(seed, *keys, run) for run in range(n_runs)]
@@ -118,18 +117,22 @@ def discriminative_summary(real: np.ndarray, synthetic: np.ndarray, settings: Sc
                            seed: int, *keys: object) -> ScoreSummary:
     """The published protocol's discriminative score of ``synthetic`` against ``real`` over
     ``settings.n_runs`` runs (:func:`run_seeds`), the runs' networks trained side by side."""
-    seeds = run_seeds(settings.n_runs, seed, *keys)
-    return ScoreSummary(tuple(discriminative_scores([(real, synthetic, s) for s in seeds],
-                                                    settings)))
+    return _summary(discriminative_scores, real, synthetic, settings, seed, *keys)
 
 
 def predictive_summary(real: np.ndarray, synthetic: np.ndarray, settings: ScoreSettings,
                        seed: int, *keys: object) -> ScoreSummary:
     """The published protocol's predictive score of ``synthetic`` on ``real`` over
     ``settings.n_runs`` runs (:func:`run_seeds`), the runs' networks trained side by side."""
+    return _summary(predictive_scores, real, synthetic, settings, seed, *keys)
+
+
+def _summary(scores: Callable[[Sequence[tuple[np.ndarray, np.ndarray, int]], ScoreSettings],
+                              list[float]],
+             real: np.ndarray, synthetic: np.ndarray, settings: ScoreSettings, seed: int,
+             *keys: object) -> ScoreSummary:
     seeds = run_seeds(settings.n_runs, seed, *keys)
-    return ScoreSummary(tuple(predictive_scores([(real, synthetic, s) for s in seeds],
-                                                settings)))
+    return ScoreSummary(tuple(scores([(real, synthetic, s) for s in seeds], settings)))
 
 
 def as_windows_3d(windows: np.ndarray) -> np.ndarray:
