@@ -63,6 +63,28 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *rows])
 
 
+#: (seed label, file under the results folder) of the calibration tables read side by side.
+CALIBRATIONS = (("study seed", "benchmarks/calibration.csv"),
+                ("seed 20261207", "benchmarks/calibration_fresh_seed.csv"))
+
+
+def calibration_side_by_side(results: Path) -> pd.DataFrame:
+    """Rejection rate of each calibration generator per score, seed and market kind, from the
+    calibration tables present, as ``rejection (AUC or GRU rule alone)`` percentages: one
+    column per (score, seed, market), so both scores at both seeds read across a row."""
+    frames = [pd.read_csv(results / name, dtype={"generator": str}).assign(seed=label)
+              for label, name in CALIBRATIONS if (results / name).is_file()]
+    if not frames:
+        return pd.DataFrame()
+    rows = pd.concat(frames, ignore_index=True).sort_values("score", kind="stable")
+    rows["cell"] = [f"{r:.0%} ({w:.0%})" for r, w in zip(rows["rejection_rate"],
+                                                          rows["worse_rate"])]
+    rows["column"] = rows["score"] + ", " + rows["seed"] + ", " + rows["market"]
+    table = rows.pivot(index="generator", columns="column", values="cell")
+    return table.reindex(index=list(dict.fromkeys(rows["generator"])),
+                         columns=list(dict.fromkeys(rows["column"]))).reset_index()
+
+
 def part_times(benchmarks: Path) -> pd.DataFrame:
     """Jobs, wall seconds and CPU seconds per part, summed over its benchmark files
     (:func:`synthvol.report.provenance.part_timings`, the report's own sums)."""
@@ -80,6 +102,13 @@ def render(results: Path, benchmarks: Path) -> str:
         if path.is_file():
             parts.append(f"## {title}\n\nFrom `{path.as_posix()}`.\n\n"
                          f"{markdown_table(pd.read_csv(path))}\n")
+    side_by_side = calibration_side_by_side(results)
+    if len(side_by_side):
+        parts.append("## Calibration side by side: each score at each seed\n\nFrom the "
+                     "calibration tables above: the share of markets rejected (verdict worse "
+                     "or memorises), in brackets by the score's own 2-SE rule alone; `true` "
+                     "is the size, the other rows the power.\n\n"
+                     f"{markdown_table(side_by_side)}\n")
     if benchmarks.is_dir():
         times = part_times(benchmarks)
         if len(times):

@@ -31,3 +31,18 @@ def test_missing_results_folder_is_one_clear_line(tmp_path: Path, capsys) -> Non
     assert capsys.readouterr().err.strip() == (
         f"error: {tmp_path / 'nowhere'}: no such folder (run the study first)")
     assert not (tmp_path / "out.md").exists()
+
+
+def test_calibration_reads_both_scores_at_both_seeds_side_by_side(tmp_path: Path) -> None:
+    bench = tmp_path / "benchmarks"
+    bench.mkdir()
+    for name, rate in (("calibration.csv", 0.05), ("calibration_fresh_seed.csv", 0.15)):
+        pd.DataFrame({"score": ["published", "headline"], "market": "sv", "generator": "true",
+                      "rejection_rate": [0.5, rate], "worse_rate": [0.25, rate]}) \
+            .to_csv(bench / name, index=False)
+    table = resultsdoc.calibration_side_by_side(tmp_path)
+    assert list(table.columns) == ["generator", "headline, study seed, sv",
+                                   "headline, seed 20261207, sv", "published, study seed, sv",
+                                   "published, seed 20261207, sv"]
+    assert table.iloc[0].tolist() == ["true", "5% (5%)", "15% (15%)", "50% (25%)", "50% (25%)"]
+    assert resultsdoc.calibration_side_by_side(tmp_path / "none").empty
